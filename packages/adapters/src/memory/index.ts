@@ -3,3 +3,6 @@ export {}
 export * as MemoryConversationStore from "./MemoryConversationStore.js"
 export * as MemoryShopDirectory from "./MemoryShopDirectory.js"
 export * as MemoryAdminDirectory from "./MemoryAdminDirectory.js"
+export * as MemoryRealtimeHub from "./MemoryRealtimeHub.js"
+export * as MemoryProductCatalog from "./MemoryProductCatalog.js"
+export * as ScriptedBotGateway from "./ScriptedBotGateway.js"

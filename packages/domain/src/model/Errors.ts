@@ -84,3 +84,8 @@ export class NotPermitted extends Schema.TaggedError<NotPermitted>()("NotPermitt
 export class InvalidCursor extends Schema.TaggedError<InvalidCursor>()("InvalidCursor", {
   cursor: Schema.String
 }) {}
+
+/** A bug: logged in full for operators, shown to clients only as a generic error. */
+export class InternalError extends Schema.TaggedError<InternalError>()("InternalError", {
+  message: Schema.String
+}) {}

@@ -1,0 +1,192 @@
+import { Effect, Option, Stream } from "effect"
+import * as CatalogTools from "../logic/CatalogTools.js"
+import { toErrorEvent, type ChatFailure } from "../logic/ChatErrors.js"
+import * as FunctionCallMarkup from "../logic/FunctionCallMarkup.js"
+import type { BotEvent, PendingToolCall } from "../model/BotEvent.js"
+import { Delta, Done, MessageStored, Products, Suggestions, type ChatEvent } from "../model/ChatEvent.js"
+import type { Conversation } from "../model/Conversation.js"
+import { InternalError } from "../model/Errors.js"
+import { FunctionCall } from "../model/FunctionCall.js"
+import type { Locale } from "../model/Locale.js"
+import type { Message, MessageStatus } from "../model/Message.js"
+import type { Product } from "../model/Product.js"
+import { BotGateway } from "../ports/BotGateway.js"
+import { ConversationStore } from "../ports/ConversationStore.js"
+import { ProductCatalog } from "../ports/ProductCatalog.js"
+
+/** How many rounds of tool outputs one turn may go through before we stop asking. */
+const maxToolRounds = 4
+
+/** What one bot reply needs. */
+export interface BotTurnInput {
+  readonly conversation: Conversation
+  readonly reply: Message
+  readonly text: string
+  readonly locale: Locale
+  readonly context: { readonly [key: string]: string | undefined }
+  readonly emit: (event: ChatEvent) => Effect.Effect<void>
+}
+
+/**
+ * Runs one bot reply to its end: streams the bot's events, hides function-call markup, answers the
+ * catalog's calls with product cards, and stores the reply as complete, interrupted or failed.
+ */
+export const runBotTurn = (input: BotTurnInput) =>
+  Effect.gen(function*() {
+    const store = yield* ConversationStore
+    const gateway = yield* BotGateway
+    const catalog = yield* ProductCatalog
+    const { conversation, emit, locale, reply } = input
+
+    let text = ""
+    let lastTextMessage: string | undefined
+    const calls: Array<FunctionCall> = []
+    const products: Array<Product> = []
+    const suggestions: Array<string> = []
+    const parsers = new Map<string, FunctionCallMarkup.IncrementalParser>()
+    const finished = new Set<string>()
+    let toolRounds = 0
+
+    const showText = (messageId: string, visible: string) => {
+      if (visible === "") return Effect.void
+      const separated = text !== "" && lastTextMessage !== undefined && lastTextMessage !== messageId ? `\n\n${visible}` : visible
+      lastTextMessage = messageId
+      text += separated
+      return emit(new Delta({ replyId: reply.id, text: separated }))
+    }
+
+    const lookUp = (call: FunctionCall) =>
+      Option.match(CatalogTools.toCatalogRequest(call), {
+        onNone: () => Effect.succeed(Option.none<ReadonlyArray<Product>>()),
+        onSome: (request) =>
+          (request._tag === "Search"
+            ? catalog.search(conversation.shopId, request.query, locale)
+            : catalog.get(conversation.shopId, request.idOrSku, locale).pipe(Effect.map(Option.toArray))
+          ).pipe(
+            Effect.map(Option.some<ReadonlyArray<Product>>),
+            Effect.catchTag("CatalogError", (e) =>
+              Effect.logWarning("catalog look-up failed", e.message).pipe(Effect.as(Option.some<ReadonlyArray<Product>>([])))
+            )
+          )
+      })
+
+    const handleCall = (call: FunctionCall) =>
+      Effect.gen(function*() {
+        calls.push(call)
+        const found = yield* lookUp(call)
+        if (Option.isSome(found)) {
+          products.push(...found.value)
+          yield* emit(new Products({ replyId: reply.id, call, products: found.value }))
+        }
+        return found
+      })
+
+    const showParsed = (messageId: string, parsed: { readonly text: string; readonly calls: ReadonlyArray<FunctionCall> }) =>
+      Effect.zipRight(showText(messageId, parsed.text), Effect.forEach(parsed.calls, handleCall, { discard: true }))
+
+    const answerToolCalls = (upstreamConversationId: string, chatId: string, pending: ReadonlyArray<PendingToolCall>) =>
+      Effect.gen(function*() {
+        toolRounds++
+        const outputs = yield* Effect.forEach(pending, (p) =>
+          handleCall(new FunctionCall({ name: p.name, arguments: p.arguments, id: p.id })).pipe(
+            Effect.map((found) => ({
+              toolCallId: p.id,
+              output: Option.match(found, {
+                onNone: () => JSON.stringify({ error: `unknown tool: ${p.name}` }),
+                onSome: CatalogTools.toToolOutput
+              })
+            }))
+          ))
+        if (toolRounds > maxToolRounds) return yield* Effect.logWarning("too many tool rounds; the turn ends here")
+        yield* gateway
+          .submitToolOutputs({ botId: conversation.botId, visitorId: conversation.visitorId, upstreamConversationId, chatId, outputs })
+          .pipe(Stream.runForEach(handle))
+      })
+
+    const handle = (event: BotEvent): Effect.Effect<void, ChatFailure> => {
+      switch (event._tag) {
+        case "TurnStarted":
+          return Option.contains(conversation.upstreamConversationId, event.upstreamConversationId)
+            ? Effect.void
+            : store.updateConversation(conversation.id, { upstreamConversationId: event.upstreamConversationId }).pipe(Effect.asVoid)
+        case "TextDelta": {
+          if (finished.has(event.messageId)) return Effect.void
+          let parser = parsers.get(event.messageId)
+          if (parser === undefined) {
+            parser = FunctionCallMarkup.makeIncrementalParser()
+            parsers.set(event.messageId, parser)
+          }
+          return showParsed(event.messageId, parser.push(event.text))
+        }
+        case "AnswerCompleted": {
+          if (finished.has(event.messageId)) return Effect.void
+          finished.add(event.messageId)
+          const parser = parsers.get(event.messageId)
+          parsers.delete(event.messageId)
+          return showParsed(event.messageId, parser === undefined ? FunctionCallMarkup.parse(event.text) : parser.end())
+        }
+        case "FunctionCalled":
+          return Effect.asVoid(handleCall(event.call))
+        case "FollowUp":
+          return Effect.sync(() => { if (event.text.trim() !== "") suggestions.push(event.text.trim()) })
+        case "ToolCallsRequired":
+          return answerToolCalls(event.upstreamConversationId, event.chatId, event.calls)
+        case "ToolResponded":
+        case "TurnCompleted":
+          return Effect.void
+      }
+    }
+
+    const finish = (status: MessageStatus) =>
+      store.finishReply(reply.id, { text, status, functionCalls: calls, products, suggestions })
+
+    const flushParsers = Effect.suspend(() => {
+      const open = Array.from(parsers.entries())
+      parsers.clear()
+      return Effect.forEach(open, ([id, parser]) => showParsed(id, parser.end()), { discard: true })
+    })
+
+    const succeed = Effect.gen(function*() {
+      yield* flushParsers
+      const stored = yield* finish("complete")
+      if (suggestions.length > 0) yield* emit(new Suggestions({ replyId: reply.id, suggestions }))
+      yield* emit(new MessageStored({ message: stored }))
+      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "complete" }))
+    })
+
+    const fail = (error: ChatFailure) =>
+      Effect.gen(function*() {
+        const status = text === "" ? "failed" : "interrupted"
+        yield* Effect.logError("bot reply failed", error).pipe(
+          Effect.annotateLogs(error._tag === "BotGatewayError" ? { reason: error.reason, code: error.code, cozeLogId: error.logId } : {})
+        )
+        const stored = yield* finish(status).pipe(Effect.option)
+        yield* emit(toErrorEvent(error, locale))
+        if (Option.isSome(stored)) yield* emit(new MessageStored({ message: stored.value }))
+        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status }))
+      })
+
+    const interrupted = Effect.gen(function*() {
+      yield* finish("interrupted").pipe(Effect.ignoreLogged)
+      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }))
+    })
+
+    yield* gateway
+      .stream({
+        botId: conversation.botId,
+        visitorId: conversation.visitorId,
+        upstreamConversationId: conversation.upstreamConversationId,
+        locale,
+        text: input.text,
+        context: Object.fromEntries(Object.entries(input.context).filter((e): e is [string, string] => e[1] !== undefined))
+      })
+      .pipe(
+        Stream.runForEach(handle),
+        Effect.zipRight(succeed),
+        Effect.catchAll(fail),
+        Effect.onInterrupt(() => interrupted),
+        Effect.catchAllDefect((defect) =>
+          Effect.logError("bot reply crashed", defect).pipe(Effect.zipRight(fail(new InternalError({ message: "the bot reply crashed" }))))
+        )
+      )
+  }).pipe(Effect.withSpan("Chat.botTurn"))

@@ -1,0 +1,267 @@
+import { Clock, Effect, Either, Fiber, FiberSet, Option, Stream } from "effect"
+import { makeKeyedLock } from "../internal/KeyedLock.js"
+import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
+import * as BotRouting from "../logic/BotRouting.js"
+import * as ConversationState from "../logic/ConversationState.js"
+import * as LanguageDetection from "../logic/LanguageDetection.js"
+import type { Conversation, ConversationPatch } from "../model/Conversation.js"
+import { Done, MessageStored, Started, StatusChanged, type ChatEvent } from "../model/ChatEvent.js"
+import { ConversationNotFound, EmptyMessage, MessageTooLong, ShopNotFound } from "../model/Errors.js"
+import type { BotGatewayError, BotNotAllowed, NoBotConfigured, StoreError } from "../model/Errors.js"
+import { newConversationId, type BotId, type ClientMessageId, type ConversationId, type MessageId, type ShopId, type VisitorId } from "../model/Ids.js"
+import type { Locale } from "../model/Locale.js"
+import { maxMessageLength, type Message } from "../model/Message.js"
+import { findBot } from "../model/Shop.js"
+import { BotGateway } from "../ports/BotGateway.js"
+import { ConversationStore } from "../ports/ConversationStore.js"
+import { ProductCatalog } from "../ports/ProductCatalog.js"
+import { RealtimeHub } from "../ports/RealtimeHub.js"
+import { ShopDirectory } from "../ports/ShopDirectory.js"
+import { runBotTurn } from "./BotTurn.js"
+
+/** Where the visitor is: lets routing and the bot use the page or product they look at. */
+export interface PageContext {
+  readonly path?: string | undefined
+  readonly productId?: string | undefined
+  readonly category?: string | undefined
+}
+
+/** A visitor's message as a driving adapter hands it over, already decoded. */
+export interface SendRequest {
+  readonly shopId: ShopId
+  readonly visitorId: VisitorId
+  readonly text: string
+  readonly clientMessageId?: ClientMessageId | undefined
+  /** Continue this conversation (it must be the visitor's own); none opens a new one. */
+  readonly conversationId?: ConversationId | undefined
+  readonly botId?: BotId | undefined
+  /** The widget's or page's locale: wins over detection. */
+  readonly locale?: Locale | undefined
+  readonly context?: PageContext | undefined
+}
+
+/** Why a message was refused before anything was stored. */
+export type SendRejected =
+  | EmptyMessage
+  | MessageTooLong
+  | ShopNotFound
+  | ConversationNotFound
+  | BotNotAllowed
+  | NoBotConfigured
+  | StoreError
+
+/** An accepted message and the reply's events, which any number of readers may follow. */
+export interface Turn {
+  readonly conversation: Conversation
+  readonly visitorMessage: Message
+  /** True when this clientMessageId was stored before: nothing new was stored or asked. */
+  readonly duplicate: boolean
+  /** The turn's events from position `from` on, each with its position (an SSE `id`); ends after `done`. */
+  readonly events: (from?: number) => Stream.Stream<readonly [number, ChatEvent]>
+}
+
+interface RunningTurn {
+  readonly shopId: ShopId
+  readonly visitorId: VisitorId
+  readonly conversationId: ConversationId
+  readonly log: TurnLog
+  fiber: Option.Option<Fiber.RuntimeFiber<void>>
+  finishedAt: Option.Option<number>
+}
+
+/** How long a finished turn stays followable in memory (for SSE resumption) before only the store has it. */
+const finishedTurnRetentionMs = 5 * 60_000
+
+/**
+ * The chat use case: takes a visitor's message, stores it once, routes it to a bot (unless a
+ * person holds the conversation), and runs the reply in the background so that it is completed and
+ * stored even when the visitor goes away. One reply at a time per conversation.
+ */
+export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
+  scoped: Effect.gen(function*() {
+    const store = yield* ConversationStore
+    const shops = yield* ShopDirectory
+    const gateway = yield* BotGateway
+    const catalog = yield* ProductCatalog
+    const hub = yield* RealtimeHub
+    const fibers = yield* FiberSet.make<void, never>()
+    const locks = yield* makeKeyedLock<ConversationId>()
+    const turns = new Map<MessageId, RunningTurn>()
+
+    const pruneFinished = Effect.gen(function*() {
+      const now = yield* Clock.currentTimeMillis
+      for (const [id, turn] of turns) {
+        if (Option.isSome(turn.finishedAt) && now - turn.finishedAt.value > finishedTurnRetentionMs) turns.delete(id)
+      }
+    })
+
+    const publisher = (conversation: Conversation, log: TurnLog) => (event: ChatEvent) =>
+      Effect.zipRight(log.append(event), hub.publish(conversation.shopId, conversation.id, event))
+
+    const isDuplicateOfLatest = (shopId: ShopId, visitorId: VisitorId, clientMessageId: ClientMessageId) =>
+      store.latestVisitorConversation(shopId, visitorId).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.succeed(Option.none<Conversation>()),
+          onSome: (conversation) =>
+            store.listMessages(conversation.id, { limit: 10 }).pipe(
+              Effect.map((messages) =>
+                messages.some((m) => m.role === "visitor" && Option.contains(m.clientMessageId, clientMessageId))
+                  ? Option.some(conversation)
+                  : Option.none()
+              )
+            )
+        }))
+      )
+
+    /** The conversation to continue, the visitor's own or none. */
+    const findConversation = (req: SendRequest) =>
+      Effect.gen(function*() {
+        if (req.conversationId !== undefined) {
+          const found = yield* store.getVisitorConversation(req.shopId, req.visitorId, req.conversationId)
+          if (Option.isNone(found)) return yield* new ConversationNotFound({ conversationId: req.conversationId })
+          return found
+        }
+        return req.clientMessageId === undefined
+          ? Option.none<Conversation>()
+          : yield* isDuplicateOfLatest(req.shopId, req.visitorId, req.clientMessageId)
+      })
+
+    /** A log replaying a turn that is no longer in memory, from the store. */
+    const storedTurn = (conversation: Conversation, visitorMessage: Message) =>
+      Effect.gen(function*() {
+        const log = yield* makeTurnLog
+        const after = yield* store.listMessages(conversation.id, { afterSeq: visitorMessage.seq, limit: 20 })
+        const reply = Option.fromNullable(after.find((m) => m.role === "bot"))
+        yield* log.append(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.map(reply, (r) => r.id), locale: conversation.locale, botId: conversation.botId }))
+        if (Option.isSome(reply)) yield* log.append(new MessageStored({ message: reply.value }))
+        yield* log.append(new Done({
+          conversationId: conversation.id,
+          replyId: Option.map(reply, (r) => r.id),
+          status: Option.match(reply, {
+            onNone: () => (conversation.status === "bot" ? "interrupted" : "handed-off"),
+            onSome: (r) => (r.status === "complete" ? "complete" : r.status === "failed" ? "failed" : "interrupted")
+          })
+        }))
+        return log
+      })
+
+    const send = Effect.fn("Chat.send")(function*(req: SendRequest) {
+      const text = req.text.trim()
+      if (text.length === 0) return yield* new EmptyMessage()
+      const length = Array.from(text).length
+      if (length > maxMessageLength) return yield* new MessageTooLong({ length, max: maxMessageLength })
+      yield* pruneFinished
+
+      const shop = yield* shops.getShop(req.shopId).pipe(
+        Effect.flatMap(Option.match({
+          onNone: () => Effect.fail(new ShopNotFound({ shopId: req.shopId })),
+          onSome: Effect.succeed
+        }))
+      )
+      const existing = yield* findConversation(req)
+      const locale = LanguageDetection.resolve({
+        explicit: Option.fromNullable(req.locale),
+        current: Option.map(existing, (c) => c.locale),
+        text,
+        fallback: shop.defaultLocale
+      })
+      const routingRequest = { requestedBotId: Option.fromNullable(req.botId), locale, text, context: req.context ?? {} }
+      const route = () => Either.match(BotRouting.route(shop, routingRequest), { onLeft: Effect.fail, onRight: Effect.succeed })
+
+      let conversation: Conversation
+      let reopened = false
+      if (Option.isNone(existing)) {
+        const botId = yield* route()
+        conversation = yield* store.createConversation({ id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId })
+      } else {
+        const current = existing.value
+        const needsRouting = req.botId !== undefined || Option.isNone(findBot(shop, current.botId))
+        const botId = needsRouting ? yield* route() : current.botId
+        reopened = current.status === "closed" && ConversationState.canTransition("closed", "bot")
+        const patch: ConversationPatch = {
+          ...(locale !== current.locale ? { locale } : {}),
+          ...(botId !== current.botId ? { botId } : {}),
+          ...(reopened ? { status: "bot" as const, assignedAgentId: null } : {})
+        }
+        conversation = Object.keys(patch).length > 0
+          ? yield* store.updateConversation(current.id, patch).pipe(
+            Effect.catchTag("ConversationNotFound", (e) => Effect.fail(e))
+          )
+          : current
+      }
+
+      const appended = yield* store.appendMessage({
+        conversationId: conversation.id,
+        role: "visitor",
+        text,
+        status: "complete",
+        clientMessageId: req.clientMessageId
+      })
+      const visitorMessage = appended.message
+
+      if (!appended.created) {
+        const running = turns.get(visitorMessage.id)
+        const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
+        return { conversation, visitorMessage, duplicate: true, events: (from = 0) => log.follow(from) } satisfies Turn
+      }
+
+      const log = yield* makeTurnLog
+      const emit = publisher(conversation, log)
+      const running: RunningTurn = {
+        shopId: conversation.shopId,
+        visitorId: conversation.visitorId,
+        conversationId: conversation.id,
+        log,
+        fiber: Option.none(),
+        finishedAt: Option.none()
+      }
+      turns.set(visitorMessage.id, running)
+      const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => { running.finishedAt = Option.some(now) }))
+
+      if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }))
+      yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }))
+
+      if (!ConversationState.botAnswers(conversation.status)) {
+        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.none(), locale, botId: conversation.botId }))
+        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }))
+        yield* markFinished
+      } else {
+        const reply = (yield* store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" })).message
+        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId }))
+        const produce = runBotTurn({ conversation, reply, text, locale, context: { ...req.context }, emit }).pipe(
+          locks.withLock(conversation.id),
+          Effect.provideService(ConversationStore, store),
+          Effect.provideService(BotGateway, gateway),
+          Effect.provideService(ProductCatalog, catalog),
+          Effect.ensuring(markFinished),
+          Effect.annotateLogs({ conversationId: conversation.id, shopId: conversation.shopId })
+        )
+        running.fiber = Option.some(yield* FiberSet.run(fibers, produce))
+      }
+      return { conversation, visitorMessage, duplicate: false, events: (from = 0) => log.follow(from) } satisfies Turn
+    })
+
+    /** Follows a turn still in memory, for the visitor who sent it (SSE `Last-Event-ID` resumption). */
+    const follow = (shopId: ShopId, visitorId: VisitorId, visitorMessageId: MessageId, from: number) =>
+      Option.fromNullable(turns.get(visitorMessageId)).pipe(
+        Option.filter((turn) => turn.shopId === shopId && turn.visitorId === visitorId),
+        Option.map((turn) => turn.log.follow(from))
+      )
+
+    /** Stops the bot's reply in a conversation (the visitor cancels, or an agent takes over). */
+    const cancelConversation = (conversationId: ConversationId) =>
+      Effect.forEach(
+        Array.from(turns.values()).filter((turn) => turn.conversationId === conversationId && !turn.log.isDone()),
+        (turn) => Option.match(turn.fiber, { onNone: () => Effect.void, onSome: Fiber.interrupt }),
+        { discard: true }
+      )
+
+    /** The number of replies being produced right now. */
+    const activeTurns = Effect.sync(() => Array.from(turns.values()).filter((turn) => !turn.log.isDone()).length)
+
+    /** Waits until no reply is being produced (graceful shutdown); bound it with a timeout. */
+    const awaitIdle = FiberSet.awaitEmpty(fibers)
+
+    return { send, follow, cancelConversation, activeTurns, awaitIdle } as const
+  })
+}) {}
