@@ -1,0 +1,136 @@
+import { HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
+import type { Errors } from "@chatbot-node/domain"
+import { Clock, Effect, Either, Option, Redacted, Schema, Stream } from "effect"
+import type { ResolvedCozeOptions } from "./CozeConfig.js"
+import * as CozeErrors from "./CozeErrors.js"
+import * as CozeSse from "./CozeSse.js"
+import { Envelope } from "./CozeWire.js"
+import { parseLossless } from "./LosslessJson.js"
+
+/** Coze's HTTP surface: base URL and proxy secret applied, every failure mapped and logged. */
+export interface CozeHttp {
+  /** Sends a request and reads its whole body (within the request timeout), whatever the status. */
+  readonly text: (
+    request: HttpClientRequest.HttpClientRequest,
+    path: string
+  ) => Effect.Effect<{ readonly body: string; readonly response: HttpClientResponse.HttpClientResponse }, Errors.BotGatewayError>
+  /** Sends a request and decodes the `data` of a successful `{code:0}` envelope. */
+  readonly json: <A, I>(
+    request: HttpClientRequest.HttpClientRequest,
+    path: string,
+    data: Schema.Schema<A, I>
+  ) => Effect.Effect<A, Errors.BotGatewayError>
+  /** Opens an SSE response; a JSON body (an error envelope) or a bad status fails before any event. */
+  readonly sse: (
+    request: HttpClientRequest.HttpClientRequest,
+    path: string
+  ) => Effect.Effect<
+    { readonly events: Stream.Stream<CozeSse.SseEvent, Errors.BotGatewayError>; readonly logId: string | undefined },
+    Errors.BotGatewayError
+  >
+}
+
+const failed = (error: Errors.BotGatewayError, ctx: CozeErrors.FailureContext) =>
+  Effect.zipRight(CozeErrors.logFailure(error, ctx), Effect.fail(error))
+
+/** Reads an error response: the envelope's code if there is one, else the HTTP status. */
+const errorOf = (
+  body: string,
+  response: HttpClientResponse.HttpClientResponse,
+  path: string,
+  now: number
+): Option.Option<{ readonly error: Errors.BotGatewayError; readonly ctx: CozeErrors.FailureContext }> => {
+  const ctx: CozeErrors.FailureContext = {
+    path,
+    status: response.status,
+    logId: CozeErrors.logIdOf(response.headers),
+    retryAfterMs: CozeErrors.retryAfterOf(response.headers, now)
+  }
+  const parsed = parseLossless(body)
+  const envelope = Either.isRight(parsed) ? Schema.decodeUnknownOption(Envelope)(parsed.right) : Option.none()
+  if (Option.isSome(envelope) && envelope.value.code !== 0) {
+    const withLog = { ...ctx, logId: envelope.value.detail?.logid ?? ctx.logId }
+    return Option.some({ error: CozeErrors.fromCode(envelope.value.code, envelope.value.msg, withLog), ctx: withLog })
+  }
+  if (response.status < 200 || response.status >= 300) {
+    return Option.some({ error: CozeErrors.fromStatus(response.status, ctx), ctx })
+  }
+  return Option.none()
+}
+
+/** Builds the HTTP surface on the platform's `HttpClient`. */
+export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, never, HttpClient.HttpClient> =>
+  Effect.map(HttpClient.HttpClient, (base) => {
+    const client = base.pipe(
+      HttpClient.mapRequest((request) =>
+        request.pipe(
+          HttpClientRequest.prependUrl(options.baseUrl),
+          Option.match(options.proxySecret, {
+            onNone: () => (r: HttpClientRequest.HttpClientRequest) => r,
+            onSome: (secret) => HttpClientRequest.setHeader("x-proxy-secret", Redacted.value(secret))
+          })
+        )
+      )
+    )
+
+    const transport = (path: string) => (error: HttpClientError.HttpClientError) =>
+      failed(CozeErrors.fromHttpClientError(error, { path }), { path })
+
+    const text: CozeHttp["text"] = (request, path) =>
+      client.execute(request).pipe(
+        Effect.flatMap((response) => Effect.map(response.text, (body) => ({ body, response }))),
+        Effect.catchAll(transport(path)),
+        Effect.timeoutFail({
+          duration: options.requestTimeout,
+          onTimeout: () => CozeErrors.timedOut("no response in time", { path })
+        })
+      )
+
+    const json: CozeHttp["json"] = (request, path, data) =>
+      Effect.gen(function*() {
+        const { body, response } = yield* text(HttpClientRequest.acceptJson(request), path)
+        const now = yield* Clock.currentTimeMillis
+        const error = errorOf(body, response, path, now)
+        if (Option.isSome(error)) return yield* failed(error.value.error, error.value.ctx)
+        const ctx = { path, status: response.status, logId: CozeErrors.logIdOf(response.headers) }
+        const parsed = parseLossless(body)
+        if (Either.isLeft(parsed)) return yield* failed(CozeErrors.malformed("not JSON", ctx), ctx)
+        const decoded = Schema.decodeUnknownEither(Schema.Struct({ data: data }))(parsed.right)
+        if (Either.isLeft(decoded)) {
+          return yield* failed(CozeErrors.malformed(decoded.left.message.slice(0, 500), ctx), ctx)
+        }
+        return decoded.right.data
+      })
+
+    const sse: CozeHttp["sse"] = (request, path) =>
+      Effect.gen(function*() {
+        const response = yield* client.execute(HttpClientRequest.accept(request, "text/event-stream")).pipe(
+          Effect.catchAll(transport(path))
+        )
+        const logId = CozeErrors.logIdOf(response.headers)
+        const ctx = { path, status: response.status, logId }
+        const contentType = response.headers["content-type"] ?? ""
+        if (response.status !== 200 || !contentType.includes("text/event-stream")) {
+          const body = yield* response.text.pipe(Effect.catchAll(transport(path)))
+          const now = yield* Clock.currentTimeMillis
+          const error = Option.getOrElse(
+            errorOf(body, response, path, now),
+            () => ({ error: CozeErrors.malformed(`expected an event stream, got ${contentType || "no content type"}`, ctx), ctx })
+          )
+          return yield* failed(error.error, error.ctx)
+        }
+        const events = CozeSse.decode(response.stream).pipe(
+          Stream.catchAll((e) =>
+            Stream.fromEffect(
+              failed(
+                e._tag === "SseError" ? CozeErrors.malformed(e.message, ctx) : CozeErrors.fromHttpClientError(e, ctx),
+                ctx
+              )
+            )
+          )
+        )
+        return { events, logId }
+      })
+
+    return { text, json, sse }
+  })

@@ -1,0 +1,158 @@
+import { HttpClientRequest } from "@effect/platform"
+import { BotEvent, type BotTurn, type Errors, type ToolOutputs } from "@chatbot-node/domain"
+import { Duration, Effect, Option, type Redacted, Schema, Stream } from "effect"
+import { type ChatProgress, completedMessage, failureOf, toolCallsOf } from "./CozeChatEvents.js"
+import { guard } from "./CozeChatLifecycle.js"
+import { chatBody, type CozeDeps } from "./CozeDeps.js"
+import * as CozeErrors from "./CozeErrors.js"
+import * as CozeRetry from "./CozeRetry.js"
+import { terminalStatuses, toUsage, type WireChat, WireChat as WireChatSchema, WireMessage } from "./CozeWire.js"
+
+const { BotEvent: E } = BotEvent
+const maxPollInterval = Duration.seconds(5)
+
+const retrieve = (deps: CozeDeps, session: string, chat: WireChat) =>
+  CozeRetry.effect(deps.auth, deps.options, session, (token) =>
+    deps.http.json(
+      HttpClientRequest.get("/v3/chat/retrieve").pipe(
+        HttpClientRequest.setUrlParams({ conversation_id: chat.conversation_id, chat_id: chat.id }),
+        HttpClientRequest.bearerToken(token)
+      ),
+      "/v3/chat/retrieve",
+      WireChatSchema
+    ))
+
+const messages = (deps: CozeDeps, session: string, chat: WireChat) =>
+  CozeRetry.effect(deps.auth, deps.options, session, (token) =>
+    deps.http.json(
+      HttpClientRequest.get("/v3/chat/message/list").pipe(
+        HttpClientRequest.setUrlParams({ conversation_id: chat.conversation_id, chat_id: chat.id }),
+        HttpClientRequest.bearerToken(token)
+      ),
+      "/v3/chat/message/list",
+      Schema.Array(WireMessage)
+    ))
+
+/**
+ * Polls retrieve (from `pollInterval`, growing by half up to 5 s; the docs ask for ≥ 1 s) until a
+ * terminal status, canceled included.
+ */
+const settle = (deps: CozeDeps, session: string, chat: WireChat): Effect.Effect<WireChat, Errors.BotGatewayError> => {
+  const loop = (current: WireChat, interval: Duration.Duration): Effect.Effect<WireChat, Errors.BotGatewayError> =>
+    terminalStatuses.has(current.status ?? "")
+      ? Effect.succeed(current)
+      : Effect.sleep(interval).pipe(
+        Effect.zipRight(retrieve(deps, session, current)),
+        Effect.flatMap((next) => loop(next, Duration.min(Duration.times(interval, 1.5), maxPollInterval)))
+      )
+  return loop(chat, deps.options.pollInterval).pipe(
+    Effect.timeoutFail({
+      duration: deps.options.pollTimeout,
+      onTimeout: () =>
+        CozeErrors.timedOut(`the chat did not finish within ${Duration.format(deps.options.pollTimeout)}`, {
+          path: "/v3/chat/retrieve"
+        })
+    })
+  )
+}
+
+/** The events of a settled chat: its messages (answers as one delta and the whole), then the end. */
+const finish = (deps: CozeDeps, session: string, created: WireChat, progress: ChatProgress) =>
+  Effect.gen(function*() {
+    const chat = yield* settle(deps, session, created)
+    progress.terminal = true
+    const ctx = { path: "/v3/chat/retrieve" }
+    if (chat.status === "failed") {
+      const error = failureOf(chat, ctx)
+      yield* CozeErrors.logFailure(error, ctx)
+      return yield* Effect.fail(error)
+    }
+    if (chat.status === "canceled") {
+      return yield* Effect.fail(CozeErrors.make("unknown", "Coze: the chat was canceled", undefined, ctx))
+    }
+    const listed = yield* messages(deps, session, chat)
+    const events: Array<BotEvent.BotEvent> = []
+    for (const message of listed) {
+      if (message.type === "answer" && message.content) {
+        events.push(E.TextDelta({ messageId: message.id, text: message.content }))
+      }
+      events.push(...completedMessage(message))
+    }
+    events.push(chat.status === "requires_action" ? toolCallsOf(chat) : E.TurnCompleted({ usage: toUsage(chat.usage) }))
+    return Stream.fromIterable(events)
+  })
+
+const run = (
+  deps: CozeDeps,
+  session: string,
+  path: string,
+  conversationId: Option.Option<string>,
+  request: (token: Redacted.Redacted<string>) => HttpClientRequest.HttpClientRequest,
+  progress: ChatProgress,
+  announce: boolean
+): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> => {
+  const created = CozeRetry.effect(
+    deps.auth,
+    deps.options,
+    session,
+    (token) => deps.http.json(request(token), path, WireChatSchema)
+  )
+  const events = Stream.unwrap(
+    Effect.map(created, (chat) => {
+      progress.conversationId = chat.conversation_id
+      progress.chatId = chat.id
+      const started = announce
+        ? Stream.make(E.TurnStarted({ upstreamConversationId: chat.conversation_id, chatId: chat.id }))
+        : Stream.empty
+      return Stream.concat(started, Stream.unwrap(finish(deps, session, chat, progress)))
+    })
+  )
+  return guard(deps, session, conversationId, () => progress, events)
+}
+
+/** A turn on the JSON endpoint: create (`stream: false`), poll retrieve, then list the chat's messages. */
+export const pollTurn = (deps: CozeDeps, turn: BotTurn): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> =>
+  Stream.suspend(() =>
+    run(
+      deps,
+      turn.visitorId,
+      "/v3/chat",
+      turn.upstreamConversationId,
+      (token) =>
+        HttpClientRequest.post("/v3/chat").pipe(
+          Option.match(turn.upstreamConversationId, {
+            onNone: () => (r: HttpClientRequest.HttpClientRequest) => r,
+            onSome: (id) => HttpClientRequest.setUrlParam("conversation_id", id)
+          }),
+          HttpClientRequest.bearerToken(token),
+          HttpClientRequest.bodyUnsafeJson(chatBody(turn, false))
+        ),
+      { conversationId: Option.getOrUndefined(turn.upstreamConversationId), chatId: undefined, terminal: false },
+      true
+    )
+  )
+
+/** Tool outputs on the JSON endpoint (`stream: false`), then the same polling. */
+export const pollToolOutputs = (
+  deps: CozeDeps,
+  outputs: ToolOutputs
+): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> =>
+  Stream.suspend(() =>
+    run(
+      deps,
+      outputs.visitorId,
+      "/v3/chat/submit_tool_outputs",
+      Option.some(outputs.upstreamConversationId),
+      (token) =>
+        HttpClientRequest.post("/v3/chat/submit_tool_outputs").pipe(
+          HttpClientRequest.setUrlParams({ conversation_id: outputs.upstreamConversationId, chat_id: outputs.chatId }),
+          HttpClientRequest.bearerToken(token),
+          HttpClientRequest.bodyUnsafeJson({
+            tool_outputs: outputs.outputs.map((o) => ({ tool_call_id: o.toolCallId, output: o.output })),
+            stream: false
+          })
+        ),
+      { conversationId: outputs.upstreamConversationId, chatId: outputs.chatId, terminal: false },
+      false
+    )
+  )

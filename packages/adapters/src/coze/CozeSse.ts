@@ -1,0 +1,70 @@
+import { Chunk, Data, Stream } from "effect"
+
+/** One server-sent event: its `event` name (default `message`) and its `data` lines joined by `\n`. */
+export interface SseEvent {
+  readonly event: string
+  readonly data: string
+}
+
+/** The byte stream ended inside a line, or a field could not be read. */
+export class SseError extends Data.TaggedError("SseError")<{ readonly message: string }> {}
+
+/**
+ * Decodes an SSE byte stream: `field:value` lines (one optional space after the colon, `\n` or
+ * `\r\n` endings), `:` comments, an event dispatched at a blank line. An event still open when the
+ * stream ends cleanly after a line break is dispatched (Coze's SDK dispatches on `data`); text after
+ * the last line break is an error, never an event.
+ */
+export const decode = <E, R>(bytes: Stream.Stream<Uint8Array, E, R>): Stream.Stream<SseEvent, E | SseError, R> =>
+  Stream.suspend(() => {
+    let buffer = ""
+    let event: string | undefined
+    let data: Array<string> = []
+
+    const dispatch = (out: Array<SseEvent>) => {
+      if (data.length > 0) out.push({ event: event ?? "message", data: data.join("\n") })
+      event = undefined
+      data = []
+    }
+
+    const line = (text: string, out: Array<SseEvent>) => {
+      if (text === "") return dispatch(out)
+      if (text.startsWith(":")) return
+      const colon = text.indexOf(":")
+      const field = colon === -1 ? text : text.slice(0, colon)
+      let value = colon === -1 ? "" : text.slice(colon + 1)
+      if (value.startsWith(" ")) value = value.slice(1)
+      switch (field.trim()) {
+        case "event":
+          event = value.trim()
+          break
+        case "data":
+          data.push(value)
+          break
+      }
+    }
+
+    const feed = (text: string): Chunk.Chunk<SseEvent> => {
+      buffer += text
+      const out: Array<SseEvent> = []
+      let start = 0
+      for (let i = buffer.indexOf("\n"); i !== -1; i = buffer.indexOf("\n", start)) {
+        const end = i > start && buffer[i - 1] === "\r" ? i - 1 : i
+        line(buffer.slice(start, end), out)
+        start = i + 1
+      }
+      buffer = buffer.slice(start)
+      return Chunk.unsafeFromArray(out)
+    }
+
+    const finish = Stream.suspend(() => {
+      if (buffer.trim() !== "") {
+        return Stream.fail(new SseError({ message: `stream ended inside a line: ${buffer.slice(0, 200)}` }))
+      }
+      const out: Array<SseEvent> = []
+      dispatch(out)
+      return Stream.fromIterable(out)
+    })
+
+    return bytes.pipe(Stream.decodeText(), Stream.mapConcatChunk(feed), Stream.concat(finish))
+  })
