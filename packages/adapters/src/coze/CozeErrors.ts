@@ -105,7 +105,7 @@ export const logFailure = (error: Errors.BotGatewayError, ctx: FailureContext): 
     Effect.annotateLogs({
       path: ctx.path,
       reason: error.reason,
-      message: error.message,
+      detail: error.message,
       ...(error.code !== undefined ? { code: error.code } : {}),
       ...(ctx.status !== undefined ? { status: ctx.status } : {}),
       ...(error.logId !== undefined ? { logId: error.logId } : {})
