@@ -1,0 +1,16 @@
+import { Migrator, SqlClient } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Effect } from "effect"
+import initial from "./migrations/0001_initial.js"
+
+/** Every migration of the store schema, by `<id>_<name>`; append new ones, never edit old ones. */
+export const migrations = Migrator.fromRecord({
+  "0001_initial": initial
+})
+
+/** Brings the database's schema up to date; returns the migrations it ran. */
+export const migrate: Effect.Effect<
+  ReadonlyArray<readonly [id: number, name: string]>,
+  Migrator.MigrationError | SqlError,
+  SqlClient.SqlClient
+> = Migrator.make({})({ loader: migrations, table: "chatbot_migrations" })

@@ -1,0 +1,256 @@
+import { ConversationStore, Errors, Ids } from "@chatbot-node/domain"
+import type { AppendResult, ConversationSearch, Deleted, MessageRange } from "@chatbot-node/domain"
+import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
+import type { SqlError } from "@effect/sql/SqlError"
+import { Clock, Effect, Layer, Option, Schema } from "effect"
+import {
+  ConversationFromRow,
+  conversationColumns,
+  FunctionCallsJson,
+  MessageFromRow,
+  messageColumns,
+  ProductsJson,
+  SuggestionsJson
+} from "./Rows.js"
+import { containsPattern, decodeSearchCursor, encodeSearchCursor } from "./SearchCursor.js"
+import { isUniqueViolation, mapStoreError } from "./StoreErrors.js"
+
+const Counts = Schema.Struct({ conversations: Schema.Int, messages: Schema.Int })
+const Count = Schema.Struct({ n: Schema.Int })
+const Ok = Schema.Struct({ ok: Schema.Literal(1) })
+const SummaryRow = Schema.Struct({ conversation: ConversationFromRow, last_message_text: Schema.NullOr(Schema.String) })
+const Moment = Schema.DateFromSelf
+const VisitorKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId })
+const OwnedKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId, id: Ids.ConversationId })
+const ClientKey = Schema.Struct({ conversationId: Ids.ConversationId, clientMessageId: Ids.ClientMessageId })
+const ReplyText = Schema.Struct({ id: Ids.MessageId, text: Schema.String, at: Moment })
+const Query = Schema.Unknown as Schema.Schema<Effect.Effect<ReadonlyArray<unknown>, SqlError>>
+
+/**
+ * Builds a ConversationStore on any PostgreSQL `SqlClient` (PostgreSQL or the embedded PGlite).
+ * An append is one statement: it bumps the conversation's `last_seq` (a row lock, so appends to one
+ * conversation are serialised) and inserts the message with that seq; a repeated clientMessageId
+ * breaks UNIQUE (conversation_id, client_message_id), the statement rolls back whole, and the
+ * stored message is returned instead.
+ */
+export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.SqlClient> = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
+  const cols = sql.literal(conversationColumns)
+  const mcols = sql.literal(messageColumns)
+  const ccols = sql.literal(conversationColumns.split(", ").map((c) => `c.${c}`).join(", "))
+  /** Statements built below (with optional clauses) run through these, so rows still decode by Schema. */
+  const messages = SqlSchema.findAll({ Request: Query, Result: MessageFromRow, execute: (q) => q })
+  const oneMessage = SqlSchema.findOne({ Request: Query, Result: MessageFromRow, execute: (q) => q })
+  const oneConversation = SqlSchema.findOne({ Request: Query, Result: ConversationFromRow, execute: (q) => q })
+  const counts = SqlSchema.single({ Request: Query, Result: Counts, execute: (q) => q })
+
+  const getConversation = SqlSchema.findOne({
+    Request: Ids.ConversationId,
+    Result: ConversationFromRow,
+    execute: (id) => sql`SELECT ${cols} FROM conversations WHERE id = ${id}`
+  })
+  const getVisitorConversation = SqlSchema.findOne({
+    Request: OwnedKey,
+    Result: ConversationFromRow,
+    execute: ({ id, shopId, visitorId }) =>
+      sql`SELECT ${cols} FROM conversations WHERE id = ${id} AND shop_id = ${shopId} AND visitor_id = ${visitorId}`
+  })
+  const latestVisitorConversation = SqlSchema.findOne({
+    Request: VisitorKey,
+    Result: ConversationFromRow,
+    execute: ({ shopId, visitorId }) => sql`SELECT ${cols} FROM conversations
+      WHERE shop_id = ${shopId} AND visitor_id = ${visitorId} ORDER BY updated_at DESC, id DESC LIMIT 1`
+  })
+  const existingByClientId = SqlSchema.findOne({
+    Request: ClientKey,
+    Result: MessageFromRow,
+    execute: ({ clientMessageId, conversationId }) => sql`SELECT ${mcols} FROM messages
+      WHERE conversation_id = ${conversationId} AND client_message_id = ${clientMessageId}`
+  })
+  const appendReplyText = SqlSchema.findAll({
+    Request: ReplyText,
+    Result: Ok,
+    execute: ({ at, id, text }) => sql`UPDATE messages SET text = text || ${text}, updated_at = ${at}::timestamptz
+      WHERE id = ${id} AND status = 'streaming' RETURNING 1 AS ok`
+  })
+  const interruptStreaming = SqlSchema.single({
+    Request: Moment,
+    Result: Count,
+    execute: (at) => sql`WITH u AS (
+        UPDATE messages SET status = 'interrupted', updated_at = ${at}::timestamptz WHERE status = 'streaming' RETURNING 1
+      ) SELECT count(*)::int AS n FROM u`
+  })
+  const summaries = SqlSchema.findAll({
+    Request: Query,
+    Result: SummaryRow,
+    execute: (q) => Effect.map(q, (rows) => rows.map((row) => ({ conversation: row, last_message_text: (row as any).last_message_text })))
+  })
+
+  const deleteWhere = (operation: string, where: Statement.Fragment) =>
+    counts(sql`WITH c AS (DELETE FROM conversations WHERE ${where} RETURNING id)
+      SELECT (SELECT count(*) FROM c)::int AS conversations,
+             (SELECT count(*) FROM messages WHERE conversation_id IN (SELECT id FROM c))::int AS messages`).pipe(
+      Effect.map((deleted): Deleted => deleted),
+      mapStoreError(operation)
+    )
+
+  const orNotFound =
+    (conversationId: Ids.ConversationId) =>
+    <A, E, R>(self: Effect.Effect<Option.Option<A>, E, R>): Effect.Effect<A, E | Errors.ConversationNotFound, R> =>
+      Effect.flatMap(self, (found) =>
+        Option.isSome(found)
+          ? Effect.succeed(found.value)
+          : Effect.fail(new Errors.ConversationNotFound({ conversationId }))
+      )
+
+  const service: ConversationStore.Service = {
+    createConversation: (input) =>
+      Effect.flatMap(now, (at) =>
+        SqlSchema.single({
+          Request: Schema.Void,
+          Result: ConversationFromRow,
+          execute: () => sql`INSERT INTO conversations (id, shop_id, visitor_id, locale, bot_id, status, created_at, updated_at)
+            VALUES (${input.id}, ${input.shopId}, ${input.visitorId}, ${input.locale}, ${input.botId}, 'bot',
+                    ${at}::timestamptz, ${at}::timestamptz)
+            RETURNING ${cols}`
+        })(undefined)
+      ).pipe(mapStoreError("createConversation")),
+
+    getConversation: (id) => getConversation(id).pipe(mapStoreError("getConversation")),
+
+    getVisitorConversation: (shopId, visitorId, id) =>
+      getVisitorConversation({ shopId, visitorId, id }).pipe(mapStoreError("getVisitorConversation")),
+
+    latestVisitorConversation: (shopId, visitorId) =>
+      latestVisitorConversation({ shopId, visitorId }).pipe(mapStoreError("latestVisitorConversation")),
+
+    updateConversation: (id, patch) =>
+      Effect.flatMap(now, (at) =>
+        oneConversation(sql`UPDATE conversations SET
+            locale = COALESCE(${patch.locale ?? null}::text, locale),
+            bot_id = COALESCE(${patch.botId ?? null}::text, bot_id),
+            upstream_conversation_id = COALESCE(${patch.upstreamConversationId ?? null}::text, upstream_conversation_id),
+            status = COALESCE(${patch.status ?? null}::text, status),
+            assigned_agent_id = CASE WHEN ${patch.assignedAgentId !== undefined}::boolean
+              THEN ${patch.assignedAgentId ?? null}::text ELSE assigned_agent_id END,
+            updated_at = GREATEST(updated_at, ${at}::timestamptz)
+          WHERE id = ${id} RETURNING ${cols}`)
+      ).pipe(mapStoreError("updateConversation"), orNotFound(id)),
+
+    appendMessage: (input) =>
+      Effect.gen(function* () {
+        const [at, id] = yield* Effect.all([now, Ids.newMessageId])
+        const calls = yield* Schema.encode(FunctionCallsJson)(input.functionCalls ?? [])
+        const products = yield* Schema.encode(ProductsJson)(input.products ?? [])
+        const suggestions = yield* Schema.encode(SuggestionsJson)(input.suggestions ?? [])
+        return yield* oneMessage(sql`WITH c AS (
+            UPDATE conversations SET last_seq = last_seq + 1, updated_at = GREATEST(updated_at, ${at}::timestamptz)
+            WHERE id = ${input.conversationId} RETURNING last_seq
+          )
+          INSERT INTO messages (${mcols})
+          SELECT ${id}, ${input.conversationId}, c.last_seq, ${input.role}, ${input.text}, ${calls}::jsonb,
+                 ${products}::jsonb, ${suggestions}::jsonb, ${input.status}, ${input.clientMessageId ?? null},
+                 ${input.agentId ?? null}, ${at}::timestamptz, ${at}::timestamptz
+          FROM c RETURNING ${mcols}`).pipe(
+          Effect.map(Option.map((message): AppendResult => ({ message, created: true }))),
+          Effect.catchIf(
+            (e) => input.clientMessageId !== undefined && isUniqueViolation(e, "messages_client_message_id_key"),
+            () =>
+              existingByClientId({ conversationId: input.conversationId, clientMessageId: input.clientMessageId! }).pipe(
+                Effect.map(Option.map((message): AppendResult => ({ message, created: false })))
+              )
+          )
+        )
+      }).pipe(mapStoreError("appendMessage"), orNotFound(input.conversationId)),
+
+    appendReplyText: (id, text) =>
+      Effect.flatMap(now, (at) => appendReplyText({ id, text, at })).pipe(
+        mapStoreError("appendReplyText"),
+        Effect.flatMap((rows) =>
+          rows.length === 1
+            ? Effect.void
+            : Effect.fail(new Errors.StoreError({ operation: "appendReplyText", message: `no streaming message ${id}` }))
+        )
+      ),
+
+    finishReply: (id, outcome) =>
+      Effect.gen(function* () {
+        const at = yield* now
+        const calls = yield* Schema.encode(FunctionCallsJson)(outcome.functionCalls)
+        const products = yield* Schema.encode(ProductsJson)(outcome.products)
+        const suggestions = yield* Schema.encode(SuggestionsJson)(outcome.suggestions)
+        const finished = yield* oneMessage(sql`WITH m AS (
+            UPDATE messages SET text = ${outcome.text}, status = ${outcome.status}, function_calls = ${calls}::jsonb,
+              products = ${products}::jsonb, suggestions = ${suggestions}::jsonb, updated_at = ${at}::timestamptz
+            WHERE id = ${id} RETURNING ${mcols}
+          ), c AS (
+            UPDATE conversations SET updated_at = GREATEST(updated_at, ${at}::timestamptz)
+            WHERE id = (SELECT conversation_id FROM m)
+          )
+          SELECT * FROM m`)
+        return yield* Option.match(finished, {
+          onNone: () => Effect.fail(new Errors.StoreError({ operation: "finishReply", message: `no message ${id}` })),
+          onSome: Effect.succeed
+        })
+      }).pipe(mapStoreError("finishReply")),
+
+    listMessages: (conversationId, range: MessageRange) => {
+      const limit = Math.max(0, Math.floor(range.limit))
+      const query =
+        range.afterSeq !== undefined
+          ? sql`SELECT ${mcols} FROM messages WHERE conversation_id = ${conversationId} AND seq > ${range.afterSeq}
+                ORDER BY seq LIMIT ${limit}`
+          : sql`SELECT * FROM (SELECT ${mcols} FROM messages WHERE conversation_id = ${conversationId}
+                ${range.beforeSeq !== undefined ? sql`AND seq < ${range.beforeSeq}` : sql.literal("")}
+                ORDER BY seq DESC LIMIT ${limit}) page ORDER BY seq`
+      return messages(query).pipe(mapStoreError("listMessages"))
+    },
+
+    searchConversations: (search: ConversationSearch) =>
+      Effect.gen(function* () {
+        const after = yield* decodeSearchCursor(search.cursor)
+        const limit = Math.max(1, Math.floor(search.limit))
+        const where = [
+          search.shopIds && search.shopIds.length > 0 ? sql`c.shop_id IN ${sql.in(search.shopIds)}` : undefined,
+          search.visitorId !== undefined ? sql`c.visitor_id = ${search.visitorId}` : undefined,
+          search.status !== undefined ? sql`c.status = ${search.status}` : undefined,
+          search.from !== undefined ? sql`c.updated_at >= ${search.from}::timestamptz` : undefined,
+          search.to !== undefined ? sql`c.created_at < ${search.to}::timestamptz` : undefined,
+          after !== undefined ? sql`(c.updated_at, c.id) < (${after.updatedAt}::timestamptz, ${after.id})` : undefined,
+          search.text !== undefined
+            ? sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id
+                    AND lower(m.text) LIKE lower(${containsPattern(search.text)}) ESCAPE '\\')`
+            : undefined
+        ].filter((clause) => clause !== undefined)
+        const rows = yield* summaries(sql`SELECT ${ccols},
+            (SELECT m.text FROM messages m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_message_text
+          FROM conversations c WHERE ${sql.and(where)}
+          ORDER BY c.updated_at DESC, c.id DESC LIMIT ${limit + 1}`)
+        const items = rows.slice(0, limit).map((row) => ({
+          conversation: row.conversation,
+          lastMessageText: Option.fromNullable(row.last_message_text)
+        }))
+        const last = items.at(-1)
+        return {
+          items,
+          nextCursor: rows.length > limit && last !== undefined ? Option.some(encodeSearchCursor(last.conversation)) : Option.none()
+        }
+      }).pipe(mapStoreError("searchConversations")),
+
+    interruptStreamingReplies: Effect.flatMap(now, interruptStreaming).pipe(
+      Effect.map((r) => r.n),
+      mapStoreError("interruptStreamingReplies")
+    ),
+
+    deleteVisitorData: (shopId, visitorId) =>
+      deleteWhere("deleteVisitorData", sql.and([sql`shop_id = ${shopId}`, sql`visitor_id = ${visitorId}`])),
+
+    deleteIdleConversations: (shopId, before) =>
+      deleteWhere("deleteIdleConversations", sql.and([sql`shop_id = ${shopId}`, sql`updated_at < ${before}::timestamptz`]))
+  }
+  return service
+})
+
+/** The PostgreSQL ConversationStore as a layer over whichever `SqlClient` is provided. */
+export const layer: Layer.Layer<ConversationStore, never, SqlClient.SqlClient> = Layer.effect(ConversationStore, make)
