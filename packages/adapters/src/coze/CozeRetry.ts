@@ -67,7 +67,7 @@ const announce = (error: Errors.BotGatewayError, plan: RetryPlan) =>
     })
   )
 
-/** Runs `attempt` with the session's token, retrying by `decide`. */
+/** Runs `attempt` with the session's token, retrying by `decide` (a refused token exchange is not retried). */
 export const effect = <A>(
   auth: CozeAuth,
   options: ResolvedCozeOptions,
@@ -80,7 +80,7 @@ export const effect = <A>(
       Effect.tap((token) => (used = token)),
       Effect.flatMap(attempt),
       Effect.catchAll((error) =>
-        Option.match(decide(error, state, options, auth.refreshable), {
+        Option.match(used === undefined && error.reason === "auth" ? Option.none() : decide(error, state, options, auth.refreshable), {
           onNone: () => Effect.fail(error),
           onSome: (plan) =>
             announce(error, plan).pipe(
@@ -115,7 +115,9 @@ export const stream = <A>(
       return Stream.unwrap(Effect.map(auth.token(session), (token) => ((used = token), attempt(token)))).pipe(
         Stream.tap((a) => Effect.sync(() => (isCommitted ||= committed(a)))),
         Stream.catchAll((error) => {
-          const plan = isCommitted ? Option.none() : decide(error, state, options, auth.refreshable)
+          const plan = isCommitted || (used === undefined && error.reason === "auth")
+            ? Option.none<RetryPlan>()
+            : decide(error, state, options, auth.refreshable)
           if (Option.isNone(plan)) return Stream.fail(error)
           return Stream.unwrap(
             announce(error, plan.value).pipe(
