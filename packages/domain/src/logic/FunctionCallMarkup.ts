@@ -1,0 +1,213 @@
+import { FunctionCall } from "../model/FunctionCall.js"
+import { IncrementalFunctionCallParser } from "./IncrementalFunctionCallParser.js"
+
+/** The token a Doubao model writes before a raw function call. */
+export const FunctionCallBegin = "<|FunctionCallBegin|>"
+/** The token a Doubao model writes after a raw function call. */
+export const FunctionCallEnd = "<|FunctionCallEnd|>"
+
+/** What a bot's answer text holds once its function-call markup is taken out. */
+export interface ParsedMarkup {
+  /** The text a visitor may see, every marker and block removed. */
+  readonly text: string
+  /** The calls the blocks asked for, in order. */
+  readonly calls: ReadonlyArray<FunctionCall>
+  /** Raw bodies of blocks that did not decode (or had an unusable entry), kept for logs. */
+  readonly malformed: ReadonlyArray<string>
+}
+
+/** A streaming parser: feed it answer deltas as they come, then call `end` once. */
+export interface IncrementalParser {
+  /** Takes a chunk; returns the text that is now safe to show and the calls whose block closed. */
+  readonly push: (chunk: string) => { readonly text: string; readonly calls: ReadonlyArray<FunctionCall> }
+  /** Ends the input: flushes what was held back, and reports every malformed body; the parser can then be reused. */
+  readonly end: () => {
+    readonly text: string
+    readonly calls: ReadonlyArray<FunctionCall>
+    readonly malformed: ReadonlyArray<string>
+  }
+}
+
+/** One piece of a message to render: text, one call, or several calls in one block. */
+export type MarkupPart = string | FunctionCall | ReadonlyArray<FunctionCall>
+
+const noCalls: ReadonlyArray<FunctionCall> = Object.freeze([])
+
+type JsonRecord = { readonly [key: string]: unknown }
+const isRecord = (u: unknown): u is JsonRecord => typeof u === "object" && u !== null && !Array.isArray(u)
+
+const bigInteger = /\d{16}/
+
+/** Wraps bare integers of more than 15 digits in quotes, so JSON.parse keeps them exact (as strings). */
+const quoteBigIntegers = (s: string): string => {
+  let out = ""
+  let last = 0
+  let i = 0
+  const n = s.length
+  while (i < n) {
+    const c = s.charCodeAt(i)
+    if (c === 34) {
+      i++
+      while (i < n) {
+        const d = s.charCodeAt(i)
+        if (d === 34) break
+        i += d === 92 ? 2 : 1
+      }
+      i++
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      const start = i
+      if (c === 45) i++
+      const digitsFrom = i
+      while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++
+      const next = s.charCodeAt(i)
+      if (next === 46 || next === 101 || next === 69) {
+        while (i < n && /[0-9.eE+-]/.test(s[i]!)) i++
+      } else if (i - digitsFrom > 15) {
+        out += s.slice(last, start) + "\"" + s.slice(start, i) + "\""
+        last = i
+      }
+    } else {
+      i++
+    }
+  }
+  return last === 0 ? s : out + s.slice(last)
+}
+
+/** JSON.parse that keeps integers beyond 15 digits (Coze's 19-digit ids) exact, as strings. */
+export const parseJsonLossless = (s: string): unknown => JSON.parse(bigInteger.test(s) ? quoteBigIntegers(s) : s)
+
+const thinkTag = /<\/?think(?:_never_used_[A-Za-z0-9_-]{1,64})?>/g
+const thinkCloser = /<\/think(?:_never_used_[A-Za-z0-9_-]{1,64})?>/g
+const fence = /^```[A-Za-z]*\s*([\s\S]*?)\s*```$/
+
+const clean = (s: string): string => {
+  const t = s.replace(thinkTag, "").trim()
+  const m = t.length > 5 && t.charCodeAt(0) === 96 ? fence.exec(t) : null
+  return m ? m[1]! : t
+}
+
+/** The JSON part of a body: after the last `</think>` that has something after it, wrapper tags stripped. */
+const selectJson = (raw: string): string => {
+  if (raw.indexOf("<") === -1 && raw.indexOf("`") === -1) return raw.trim()
+  const ends: Array<number> = []
+  for (const m of raw.matchAll(thinkCloser)) ends.push(m.index + m[0].length)
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const rest = clean(raw.slice(ends[k]))
+    if (rest !== "") return rest
+  }
+  return clean(raw)
+}
+
+const parseBody = (json: string): unknown => {
+  try {
+    return parseJsonLossless(json)
+  } catch {
+    const open = Math.min(...[json.indexOf("["), json.indexOf("{")].filter((i) => i >= 0))
+    const close = Math.max(json.lastIndexOf("]"), json.lastIndexOf("}"))
+    if (!Number.isFinite(open) || close <= open || (open === 0 && close === json.length - 1)) return undefined
+    try {
+      return parseJsonLossless(json.slice(open, close + 1))
+    } catch {
+      return undefined
+    }
+  }
+}
+
+const toArguments = (u: unknown): JsonRecord | undefined => {
+  if (u === undefined || u === null) return {}
+  if (isRecord(u)) return u
+  if (typeof u !== "string") return undefined
+  const t = u.trim()
+  if (t === "") return {}
+  try {
+    const v = parseJsonLossless(t)
+    return isRecord(v) ? v : undefined
+  } catch {
+    return undefined
+  }
+}
+
+const toCall = (item: unknown): FunctionCall | undefined => {
+  if (!isRecord(item)) return undefined
+  const fn = isRecord(item["function"]) ? item["function"] : item
+  const name = fn["name"]
+  if (typeof name !== "string" || name.length === 0) return undefined
+  const args = toArguments(fn["parameters"] ?? fn["arguments"])
+  if (args === undefined) return undefined
+  const id = item["id"]
+  return new FunctionCall(typeof id === "string" ? { name, arguments: args, id } : { name, arguments: args }, true)
+}
+
+/** Decodes one block body into calls; a body or entry that cannot be used is reported raw in `malformed`. */
+export const decodeBlock = (raw: string, calls: Array<FunctionCall>, malformed: Array<string>): void => {
+  const json = selectJson(raw)
+  if (json === "") return
+  const value = parseBody(json)
+  if (value === undefined) {
+    malformed.push(raw)
+    return
+  }
+  let usable = true
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const call = toCall(item)
+      if (call) calls.push(call)
+      else usable = false
+    }
+  } else {
+    const call = toCall(value)
+    if (call) calls.push(call)
+    else usable = false
+  }
+  if (!usable) malformed.push(raw)
+}
+
+/** Parses a whole answer: the visible text, the calls its markup asked for, and what did not decode. */
+export const parse = (input: string): ParsedMarkup => {
+  const machine = new IncrementalFunctionCallParser(decodeBlock)
+  machine.feed(input, true)
+  return { text: machine.text, calls: machine.calls, malformed: machine.malformed }
+}
+
+/** A parser for a stream of chunks; the concatenation of its outputs equals `parse` of the whole input. */
+export const makeIncrementalParser = (): IncrementalParser => {
+  let machine = new IncrementalFunctionCallParser(decodeBlock)
+  const take = () => {
+    const text = machine.text
+    machine.text = ""
+    if (machine.calls.length === 0) return { text, calls: noCalls }
+    const calls = machine.calls
+    machine.calls = []
+    return { text, calls }
+  }
+  return {
+    push: (chunk) => {
+      machine.feed(chunk, false)
+      return take()
+    },
+    end: () => {
+      machine.feed("", true)
+      const out = take()
+      const malformed = machine.malformed
+      machine = new IncrementalFunctionCallParser(decodeBlock)
+      return { text: out.text, calls: out.calls, malformed }
+    }
+  }
+}
+
+/** One block of markup for the calls, Doubao style (`[{"name","parameters"}]`); `<` is escaped inside. */
+export const renderCalls = (calls: ReadonlyArray<FunctionCall>): string =>
+  FunctionCallBegin +
+  JSON.stringify(calls.map((c) =>
+    c.id === undefined ? { name: c.name, parameters: c.arguments } : { id: c.id, name: c.name, parameters: c.arguments }
+  )).replace(/</g, "\\u003c") +
+  FunctionCallEnd
+
+/** Writes text and calls as a model would leak them; `parse` of the result gives them back. */
+export const render = (parts: ReadonlyArray<MarkupPart>): string => {
+  let out = ""
+  for (const part of parts) {
+    out += typeof part === "string" ? part : renderCalls(part instanceof FunctionCall ? [part] : part)
+  }
+  return out
+}
