@@ -1,0 +1,3 @@
+/** Server-Sent Events: a tiny spec-following formatter and parser. */
+export * as SseFrame from "./SseFrame.js"
+export * as SseParser from "./SseParser.js"
