@@ -55,9 +55,11 @@ export class SseSink {
     if (this.alive) this.ex.res.end()
   }
 
-  /** Drops the connection without ending the chunked body. */
+  /** Drops the connection without ending the chunked body (what was written is still delivered). */
   drop(): void {
     this.gone = true
-    this.ex.res.destroy()
+    const socket = this.ex.res.socket
+    if (socket === null) this.ex.res.destroy()
+    else socket.end()
   }
 }

@@ -79,3 +79,22 @@ export const answersById = (events: ReadonlyArray<SseEvent>): Map<string, string
   }
   return byId
 }
+
+/** A JSON request with the PAT. */
+export const call = async (sim: CozeSimulator, method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any }> => {
+  const res = await fetch(`${sim.url}${path}`, {
+    method, headers: authed(sim.pat), ...(body !== undefined ? { body: JSON.stringify(body) } : {})
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, body: text === "" ? undefined : JSON.parse(text) }
+}
+
+/** Polls retrieve until the chat leaves created/in_progress. */
+export const pollChat = async (sim: CozeSimulator, conversationId: string, chatId: string): Promise<any> => {
+  for (let i = 0; i < 200; i++) {
+    const r = await call(sim, i % 2 === 0 ? "GET" : "POST", `/v3/chat/retrieve?conversation_id=${conversationId}&chat_id=${chatId}`)
+    if (r.body.data.status !== "created" && r.body.data.status !== "in_progress") return r.body.data
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  throw new Error("chat never finished")
+}
