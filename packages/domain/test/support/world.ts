@@ -28,7 +28,7 @@ export const shop = new Shop.Shop({
   retentionDays: Option.none()
 })
 
-const product = (id: string, name: string, amount: number, inStock = true) =>
+const product = (id: string, name: string, amount: number, category: string, inStock = true) =>
   new Product.Product({
     id,
     sku: `SKU-${id}`,
@@ -36,13 +36,13 @@ const product = (id: string, name: string, amount: number, inStock = true) =>
     price: new Product.Money({ amount, currency: "USD" }),
     url: `https://shop.example/p/${id}`,
     inStock,
-    category: "shoes"
+    category
   })
 
 export const catalog = [
-  { en: product("1", "Trail running shoes", 89), es: product("1", "Zapatillas de trail", 89) },
-  { en: product("2", "Leather boots", 149) },
-  { en: product("3", "Canvas sneakers", 39, false) }
+  { en: product("1", "Trail running shoes", 89, "running"), es: product("1", "Zapatillas de trail", 89, "running") },
+  { en: product("2", "Leather boots", 149, "boots") },
+  { en: product("3", "Canvas sneakers", 39, "casual", false) }
 ]
 
 export const agent = new Admin.Admin({
