@@ -97,6 +97,8 @@ export const startCozeSimulator = async (options: CozeSimulatorOptions = {}): Pr
     const ex: Exchange = { req, res, method: req.method ?? "GET", path: url.pathname, query: url.searchParams, logId: nextLogId(), state }
     try {
       for (const f of state.faults.take(ex.path, undefined, ["delayFirstByte"])) if (f.kind === "delayFirstByte") await sleep(f.ms)
+      // A client that gave up during the delay never reached "Coze": nothing is created for it.
+      if (req.socket.destroyed) return
       const http = state.faults.take(ex.path, undefined, ["http"]).find((f) => f.kind === "http")
       if (http?.kind === "http") return gatewayFailure(ex, http.status)
       if (ex.method === "POST" && ex.path === "/api/permission/oauth2/token") {

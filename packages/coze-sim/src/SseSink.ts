@@ -17,7 +17,7 @@ export class SseSink {
 
   /** Whether a client is still reading. */
   get alive(): boolean {
-    return !this.gone && !this.ex.res.destroyed
+    return !this.gone && !this.ex.res.destroyed && this.ex.res.socket?.destroyed !== true
   }
 
   /** Events written so far. */

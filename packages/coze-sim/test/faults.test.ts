@@ -28,6 +28,21 @@ describe("coze-sim injected faults", () => {
     expect(events.at(-1)!.event).toBe("done")
   })
 
+  it("delayFirstByte: a client that gives up during the delay leaves no chat behind", async () => {
+    sim.fault({ kind: "delayFirstByte", ms: 300 })
+    const chats = sim.stats.chats
+    const controller = new AbortController()
+    const pending = fetch(`${sim.url}/v3/chat`, {
+      method: "POST", signal: controller.signal, headers: { authorization: `Bearer ${sim.pat}`, "content-type": "application/json" },
+      body: JSON.stringify({ bot_id: sim.bots.plain, user_id: "u", stream: true, additional_messages: ask("x") })
+    })
+    await wait(50)
+    controller.abort()
+    await expect(pending).rejects.toThrow()
+    await wait(400)
+    expect(sim.stats.chats).toBe(chats)
+  })
+
   it("slowTokens: the first event arrives while the answer is still being generated", async () => {
     sim.fault({ kind: "slowTokens", msPerToken: 30 })
     const res = await postChat(sim, { bot_id: sim.bots.plain, user_id: "u", stream: true, additional_messages: ask("hello there") })
