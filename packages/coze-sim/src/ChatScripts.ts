@@ -3,7 +3,7 @@ import type { Fault } from "./Faults.js"
 import { chunkText, phrases } from "./Language.js"
 import type { Step } from "./ChatPlayer.js"
 import { nextId, nowSeconds } from "./SimIds.js"
-import type { SimChat, SimConversation, SimMessage, SimState } from "./SimState.js"
+import type { SimChat, SimConversation, SimMessage } from "./SimState.js"
 
 /** The Chat object as Coze serves it (without the simulator's own fields). */
 export const publicChat = (chat: SimChat): Record<string, unknown> => {
@@ -27,7 +27,6 @@ export class ChatScript {
   private outputTokens = 0
 
   constructor(
-    private readonly state: SimState,
     private readonly conversation: SimConversation,
     private readonly chat: SimChat,
     private readonly variant: number

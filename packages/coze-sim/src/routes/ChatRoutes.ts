@@ -103,7 +103,7 @@ export const handleChat = async (ex: Exchange): Promise<void> => {
   conversation.runningChatId = chat.id
   state.chats.set(chat.id, chat)
   state.stats.chats += 1
-  const script = new ChatScript(state, conversation, chat, state.streamCount)
+  const script = new ChatScript(conversation, chat, state.streamCount)
   await run(ex, chat, script.turn(faults), streamed, faults)
 }
 
@@ -146,7 +146,7 @@ export const handleSubmitToolOutputs = async (ex: Exchange): Promise<void> => {
   conversation.runningChatId = chat.id
   chat.status = "in_progress"
   delete chat.required_action
-  const script = new ChatScript(state, conversation, chat, state.streamCount)
+  const script = new ChatScript(conversation, chat, state.streamCount)
   const steps = script.continuation(body.tool_outputs.map((o) => o.output).join("\n"), faults)
   await run(ex, chat, streamed ? steps : [{ event: "noop", run: () => undefined }, ...steps], streamed, faults)
 }
