@@ -1,0 +1,132 @@
+import { Chat, ChatEvent, Ids, Message, type ChatErrors, type ShopDirectory } from "@chatbot-node/domain"
+import type Router from "@koa/router"
+import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
+import type Koa from "koa"
+import * as SseFrame from "../sse/SseFrame.js"
+import { ApiError, statusOf } from "./ApiError.js"
+import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
+import { refuse, requestLocale, type Handler } from "./Handler.js"
+import { readJson } from "./RequestBody.js"
+import { identify } from "./VisitorIdentity.js"
+import type { VisitorTokens } from "./VisitorTokens.js"
+
+/** What the chat routes need from the application. */
+export type ChatRoutesR = Chat | ShopDirectory | VisitorTokens
+
+/** Limits of the chat routes. */
+export interface ChatRouteOptions {
+  readonly bodyLimitBytes: number
+  /** Between heartbeat comments on an idle stream; 15 s by default. */
+  readonly heartbeat?: Duration.DurationInput | undefined
+}
+
+const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
+const encodeMessage = Schema.encodeSync(Message.Message)
+
+const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
+  Effect.gen(function*() {
+    ctx.state.locale = undefined
+    const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
+    ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
+    const locale = requestLocale(ctx)
+    const body = yield* decodeBody(ChatBody, raw, locale)
+    const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+    const chat = yield* Chat
+    return yield* chat.send({
+      shopId: visitor.shopId,
+      visitorId: visitor.visitorId,
+      text: body.message,
+      clientMessageId: body.clientMessageId,
+      conversationId: yield* conversationIdOf(body.conversationId),
+      botId: body.botId,
+      locale: ctx.state.locale,
+      context: body.context
+    })
+  })
+
+/** `POST /api/coze/chat`: the whole reply as JSON (text, ids, function calls, product cards, suggestions). */
+export const chatJson = (options: ChatRouteOptions): Handler<ChatRoutesR> => (ctx) =>
+  Effect.gen(function*() {
+    const turn = yield* sendFrom(ctx, options)
+    const events = Chunk.toReadonlyArray(yield* Stream.runCollect(turn.events())).map(([, e]) => e)
+    const started = events.find((e): e is ChatEvent.Started => e._tag === "started")
+    const replyId = started === undefined ? Option.none() : started.replyId
+    const reply = events.flatMap((e) => (e._tag === "message" && Option.contains(replyId, e.message.id) ? [e.message] : [])).at(-1)
+    const done = events.find((e): e is ChatEvent.Done => e._tag === "done")
+    const error = events.find((e): e is ChatEvent.ErrorEvent => e._tag === "error")
+    const encoded = reply === undefined ? undefined : encodeMessage(reply)
+    ctx.status = error === undefined ? 200 : statusOf(error.code)
+    ctx.body = {
+      conversationId: turn.conversation.id,
+      messageId: turn.visitorMessage.id,
+      replyId: Option.getOrNull(replyId),
+      botId: turn.conversation.botId,
+      locale: started?.locale ?? turn.conversation.locale,
+      status: done?.status ?? "interrupted",
+      duplicate: turn.duplicate,
+      reply: reply?.text ?? "",
+      functionCalls: encoded?.functionCalls ?? [],
+      products: encoded?.products ?? [],
+      suggestions: encoded?.suggestions ?? [],
+      ...(error === undefined ? {} : { error: { code: error.code, message: error.message } })
+    }
+  })
+
+/** Parses `Last-Event-ID: <visitorMessageId>:<position>`. */
+const parseLastEventId = (header: string) => {
+  const match = /^([A-Za-z0-9_-]{22}):(\d{1,9})$/.exec(header.trim())
+  return match === null ? Option.none() : Option.some({ messageId: match[1]!, position: Number(match[2]) })
+}
+
+const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<readonly [number, ChatEvent.ChatEvent]>, heartbeat: Duration.DurationInput) =>
+  Effect.gen(function*() {
+    ctx.respond = false
+    const res = ctx.res
+    res.writeHead(200, SseFrame.headers)
+    ctx.req.socket.setNoDelay(true)
+    res.write("retry: 2000\n\n")
+    const frames = events.pipe(
+      Stream.map(([position, event]) => SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: JSON.stringify(encodeEvent(event)) }))
+    )
+    const beats = Stream.tick(heartbeat).pipe(Stream.drop(1), Stream.map(() => SseFrame.comment("heartbeat")))
+    yield* frames.pipe(
+      Stream.merge(beats, { haltStrategy: "left" }),
+      Stream.runForEach((text) => Effect.sync(() => { if (!res.writableEnded) res.write(text) }))
+    )
+    res.end()
+  }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
+
+/**
+ * `POST /api/coze/chat/stream`: the reply as `text/event-stream`, an `id:` on every event
+ * (`<visitorMessageId>:<position>`); with `Last-Event-ID` it resumes that turn after the position.
+ */
+export const chatStream = (options: ChatRouteOptions): Handler<ChatRoutesR> => (ctx) =>
+  Effect.gen(function*() {
+    const heartbeat = options.heartbeat ?? Duration.seconds(15)
+    const lastEventId = ctx.get("last-event-id")
+    if (lastEventId !== "") {
+      const locale = requestLocale(ctx)
+      const resume = yield* Option.match(parseLastEventId(lastEventId), {
+        onNone: () => Effect.fail(refuse(400, "bad_request", "Last-Event-ID is not one this server issued")),
+        onSome: Effect.succeed
+      })
+      const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale })
+      const body = yield* decodeBody(ResumeBody, raw, locale)
+      const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+      const chat = yield* Chat
+      const followed = chat.follow(visitor.shopId, visitor.visitorId, Ids.MessageId.make(resume.messageId), resume.position + 1)
+      if (Option.isNone(followed)) return yield* refuse(404, "not_found", "This reply can no longer be resumed; read the conversation's messages instead.")
+      return yield* writeStream(ctx, resume.messageId, followed.value, heartbeat)
+    }
+    const turn = yield* sendFrom(ctx, options)
+    yield* writeStream(ctx, turn.visitorMessage.id, turn.events(), heartbeat)
+  })
+
+/** Adds the seed's chat routes to a router. */
+export const addChatRoutes = (router: Router, wrap: (h: Handler<ChatRoutesR>) => Koa.Middleware, options: ChatRouteOptions) => {
+  router.post("/api/coze/chat", wrap(chatJson(options)))
+  router.post("/api/coze/chat/stream", wrap(chatStream(options)))
+  return router
+}
+
+export type { ApiError, ChatErrors }

@@ -1,0 +1,38 @@
+import { Errors, I18n, Ids, type Locale, ShopDirectory } from "@chatbot-node/domain"
+import { Effect, Option, Schema } from "effect"
+import type Koa from "koa"
+import { bearer, refuse } from "./Handler.js"
+import { VisitorTokens, type VisitorClaims } from "./VisitorTokens.js"
+
+/** Visitor ids that only a signed token can carry, so an anonymous `userId` cannot pose as a token's visitor. */
+export const tokenVisitorPrefix = "vt-"
+
+/**
+ * Who is asking: the visitor of a valid bearer token (its shop must be the one asked for); or else
+ * a bare `userId`, only on a shop that allows anonymous ids. Anything else is 401.
+ */
+export const identify = (ctx: Koa.Context, request: { readonly shopId: Ids.ShopId | undefined; readonly userId: string | undefined }, locale: Locale.Locale) =>
+  Effect.gen(function*() {
+    const tokens = yield* VisitorTokens
+    const shops = yield* ShopDirectory
+    const token = bearer(ctx)
+    if (Option.isSome(token)) {
+      const claims = yield* Effect.option(tokens.verify(token.value))
+      if (Option.isSome(claims)) {
+        if (request.shopId !== undefined && request.shopId !== claims.value.shopId) {
+          return yield* refuse(403, "forbidden", I18n.t(locale, "forbidden"))
+        }
+        return claims.value satisfies VisitorClaims
+      }
+    }
+    const unauthorized = refuse(401, "unauthorized", I18n.t(locale, "forbidden"))
+    if (request.shopId === undefined || request.userId === undefined) return yield* unauthorized
+    const shop = yield* shops.getShop(request.shopId)
+    if (Option.isNone(shop)) return yield* new Errors.ShopNotFound({ shopId: request.shopId })
+    if (!shop.value.allowAnonymousUserId) return yield* unauthorized
+    const visitorId = yield* Schema.decodeUnknown(Ids.VisitorId)(request.userId).pipe(
+      Effect.mapError(() => refuse(400, "bad_request", I18n.t(locale, "badRequest")))
+    )
+    if (visitorId.startsWith(tokenVisitorPrefix)) return yield* refuse(403, "forbidden", I18n.t(locale, "forbidden"))
+    return { shopId: shop.value.id, visitorId } satisfies VisitorClaims
+  })

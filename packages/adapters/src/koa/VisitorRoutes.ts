@@ -1,0 +1,68 @@
+import { Errors, History, Ids, Message, ShopDirectory } from "@chatbot-node/domain"
+import type Router from "@koa/router"
+import { Effect, Option, Schema } from "effect"
+import type Koa from "koa"
+import { decodeBody } from "./ChatBody.js"
+import { requestLocale, type Handler } from "./Handler.js"
+import { readJson } from "./RequestBody.js"
+import { identify, tokenVisitorPrefix } from "./VisitorIdentity.js"
+import { VisitorTokens } from "./VisitorTokens.js"
+
+/** What the visitor routes need. */
+export type VisitorRoutesR = History | ShopDirectory | VisitorTokens
+
+const SessionBody = Schema.Struct({ shopId: Ids.ShopId })
+
+const MessagesQuery = Schema.Struct({
+  shopId: Schema.optional(Ids.ShopId),
+  userId: Schema.optional(Schema.String),
+  limit: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.between(1, 100))),
+  afterSeq: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative())),
+  beforeSeq: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()))
+})
+
+const encodeMessage = Schema.encodeSync(Message.Message)
+
+/** `POST /api/visitor/session {shopId}`: a signed visitor token for a new visitor of the shop. */
+export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> => (ctx) =>
+  Effect.gen(function*() {
+    const locale = requestLocale(ctx)
+    const body = yield* decodeBody(SessionBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
+    const shop = yield* (yield* ShopDirectory).getShop(body.shopId)
+    if (Option.isNone(shop)) return yield* new Errors.ShopNotFound({ shopId: body.shopId })
+    const visitorId = Ids.VisitorId.make(`${tokenVisitorPrefix}${Ids.randomToken()}`)
+    const issued = yield* (yield* VisitorTokens).issue({ shopId: shop.value.id, visitorId })
+    ctx.status = 201
+    ctx.set("Cache-Control", "no-store")
+    ctx.body = { token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt.toISOString(), shopId: shop.value.id, visitorId }
+  })
+
+/** `GET /api/conversations/:id/messages`: the visitor's own conversation and its messages (in `seq` order). */
+export const conversationMessages: Handler<VisitorRoutesR> = (ctx) =>
+  Effect.gen(function*() {
+    const locale = requestLocale(ctx)
+    const query = yield* decodeBody(MessagesQuery, ctx.query, locale)
+    const visitor = yield* identify(ctx, { shopId: query.shopId, userId: query.userId }, locale)
+    const id = yield* Schema.decodeUnknown(Ids.ConversationId)((ctx as Koa.Context & { params: Record<string, string> }).params.id).pipe(
+      Effect.mapError(() => new Errors.ConversationNotFound({ conversationId: "" }))
+    )
+    const transcript = yield* (yield* History).visitorTranscript(visitor.shopId, visitor.visitorId, id, {
+      limit: query.limit ?? 50,
+      afterSeq: query.afterSeq,
+      beforeSeq: query.beforeSeq
+    })
+    const c = transcript.conversation
+    ctx.set("Cache-Control", "no-store")
+    ctx.body = {
+      conversation: { id: c.id, shopId: c.shopId, status: c.status, locale: c.locale, botId: c.botId, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() },
+      messages: transcript.messages.map((m) => encodeMessage(m))
+    }
+  })
+
+/** Adds the visitor routes to a router. */
+export const addVisitorRoutes = (router: Router, wrap: (h: Handler<VisitorRoutesR>) => Koa.Middleware, bodyLimitBytes: number) => {
+  router.post("/api/visitor/session", wrap(createSession(bodyLimitBytes)))
+  router.get("/api/conversations/:id/messages", wrap(conversationMessages))
+  return router
+}
+

@@ -1,0 +1,65 @@
+import { Chat, ConversationStore, type Errors } from "@chatbot-node/domain"
+import { KoaApp } from "@chatbot-node/adapters/koa"
+import { SqlClient } from "@effect/sql"
+import { Context, Duration, Effect, Layer } from "effect"
+import { createServer } from "node:http"
+import type { AddressInfo } from "node:net"
+import { ServerConfig } from "./Config.js"
+import * as Static from "./Static.js"
+
+/** Where the server listens, once it does. */
+export class HttpAddress extends Context.Tag("@chatbot-node/server/HttpAddress")<HttpAddress, { readonly port: number; readonly url: string }>() {}
+
+/**
+ * One node:http server carrying Koa (Socket.io will share it). Acquired as a scoped resource; on
+ * release it stops accepting, lets running replies finish up to SHUTDOWN_GRACE, then closes every
+ * connection (replies still running are then stored as interrupted when Chat's scope closes).
+ */
+export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | Chat | ConversationStore | SqlClient.SqlClient | KoaApp.ApiR> = Layer.scoped(
+  HttpAddress,
+  Effect.gen(function*() {
+    const settings = yield* ServerConfig
+    const chat = yield* Chat
+    const store = yield* ConversationStore
+    const sql = yield* SqlClient.SqlClient
+    const recovered = yield* store.interruptStreamingReplies
+    if (recovered > 0) yield* Effect.logWarning(`${recovered} replies left streaming by the last run are now interrupted`)
+    const runtime = yield* Effect.runtime<KoaApp.ApiR>()
+    const app = KoaApp.makeApp({
+      runtime,
+      healthProbe: sql`select 1`,
+      startedAt: Date.now(),
+      heartbeat: settings.heartbeat,
+      proxy: settings.trustProxy,
+      extra: [Static.middleware(settings)]
+    })
+    const server = createServer(app.callback())
+    server.keepAliveTimeout = 65_000
+    server.headersTimeout = 66_000
+    yield* Effect.async<void, Error>((resume) => {
+      const onError = (error: Error) => resume(Effect.fail(error))
+      server.once("error", onError)
+      server.listen(settings.port, settings.host, () => {
+        server.off("error", onError)
+        resume(Effect.void)
+      })
+    }).pipe(Effect.orDie)
+    const port = (server.address() as AddressInfo).port
+    yield* Effect.addFinalizer(() =>
+      Effect.gen(function*() {
+        const closed = Effect.async<void>((resume) => {
+          server.close(() => resume(Effect.void))
+        })
+        const closing = yield* Effect.fork(closed)
+        server.closeIdleConnections()
+        const running = yield* chat.activeTurns
+        if (running > 0) yield* Effect.logInfo(`shutting down: waiting up to ${Duration.format(settings.shutdownGrace)} for ${running} replies`)
+        yield* chat.awaitIdle.pipe(Effect.timeout(settings.shutdownGrace), Effect.ignore)
+        server.closeAllConnections()
+        yield* closing.await
+      })
+    )
+    const host = settings.host === "0.0.0.0" || settings.host === "::" ? "localhost" : settings.host
+    return { port, url: `http://${host}:${port}` }
+  })
+)

@@ -1,0 +1,45 @@
+import { Chat, History } from "@chatbot-node/domain"
+import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
+import { CozeBotGateway } from "@chatbot-node/adapters/coze"
+import { VisitorTokens } from "@chatbot-node/adapters/koa"
+import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
+import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
+import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
+import { FetchHttpClient } from "@effect/platform"
+import { Config, Effect, Layer } from "effect"
+import * as ServerConfigModule from "./Config.js"
+import { ServerConfig } from "./Config.js"
+import * as ServedShops from "./ServedShops.js"
+
+/** The database the settings name: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR; migrated. */
+export const DatabaseLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) => Database.layerConfig(Config.succeed({ url: s.databaseUrl, dataDir: s.dataDir })))
+)
+
+/** The bot: Coze (one bot for every shop) with credentials, else the offline demo bot. */
+export const BotLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) =>
+    s.bot._tag === "Coze"
+      ? Layer.provide(CozeBotGateway.layerConfig(), FetchHttpClient.layer)
+      : LocalBotGateway.layer({ tokenDelayMs: s.demoTokenDelayMs }))
+)
+
+/** The catalog: the demo catalog, its images served by this server. */
+export const CatalogLive = Layer.unwrapEffect(Effect.map(ServerConfig, (s) => DemoCatalog.layer({ baseUrl: s.publicUrl })))
+
+/** Stores on the database, with the shop directory serving default settings to unconfigured shops. */
+export const StoresLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) =>
+    Layer.mergeAll(ServedShops.layer(s).pipe(Layer.provide(PgShopDirectory.layer)), PgConversationStore.layer, PgAdminDirectory.layer))
+).pipe(Layer.provideMerge(DatabaseLive))
+
+/** Visitor tokens signed with JWT_SECRET, valid for 30 days. */
+export const TokensLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) => VisitorTokens.layer({ secret: s.jwtSecret, ttl: "30 days" }))
+)
+
+/** Every port and use case the HTTP server needs, built once. */
+export const ServicesLive = Layer.mergeAll(Chat.Default, History.Default).pipe(
+  Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, MemoryRealtimeHub.layer, TokensLive)),
+  Layer.provideMerge(ServerConfigModule.layer)
+)

@@ -1,0 +1,28 @@
+import { Cause, ManagedRuntime } from "effect"
+import { AppLive } from "./App.js"
+import { HttpAddress } from "./Http.js"
+
+const runtime = ManagedRuntime.make(AppLive)
+
+let stopping = false
+const stop = (signal: string) => {
+  if (stopping) return
+  stopping = true
+  console.log(`${signal}: shutting down`)
+  runtime.dispose().then(() => process.exit(0), (e) => {
+    console.error("shutdown failed", e)
+    process.exit(1)
+  })
+}
+
+runtime.runPromiseExit(HttpAddress).then((exit) => {
+  if (exit._tag === "Failure") {
+    const failure = Cause.failureOption(exit.cause)
+    console.error(failure._tag === "Some" ? `Cannot start: ${String(failure.value)}` : Cause.pretty(exit.cause))
+    process.exit(1)
+  }
+  console.log(`Chatbot-Node listening on ${exit.value.url}`)
+  process.once("SIGTERM", () => stop("SIGTERM"))
+  process.once("SIGINT", () => stop("SIGINT"))
+})
+
