@@ -102,6 +102,13 @@ describe("FunctionCallMarkup.parse", () => {
     })
   })
 
+  it("finds the JSON when prose or a code fence surrounds it inside the block", () => {
+    expect(calls(`${B}我来搜索一下：[{"name":"a","parameters":{"q":"[x]"}}] 好的${E}`)).toEqual([
+      { name: "a", arguments: { q: "[x]" } }
+    ])
+    expect(calls(`${B}\`\`\`json\n[{"name":"a"}]\n\`\`\`${E}`)).toEqual([{ name: "a", arguments: {} }])
+  })
+
   it("reports an unparseable block in malformed, raw, and still hides it", () => {
     const r = parse(`a${B} {oops: ${E}b`)
     expect(r).toEqual({ text: "ab", calls: [], malformed: [" {oops: "] })

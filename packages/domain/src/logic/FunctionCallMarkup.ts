@@ -38,6 +38,18 @@ const isRecord = (u: unknown): u is JsonRecord => typeof u === "object" && u !==
 
 const bigInteger = /\d{16}/
 
+/**
+ * A cheap look at text that should hold a JSON object or array, so that most bad bodies (cut off,
+ * prose) are turned away without the cost of a thrown SyntaxError: 0 when its ends are wrong, 1 when
+ * it may parse, 2 when it may and holds a run of more than 15 digits (a long integer to keep exact).
+ */
+const shape = (s: string): number => {
+  const first = s.charCodeAt(0)
+  const last = s.charCodeAt(s.length - 1)
+  if ((first !== 91 && first !== 123) || (last !== 93 && last !== 125)) return 0
+  return bigInteger.test(s) ? 2 : 1
+}
+
 /** Wraps bare integers of more than 15 digits in quotes, so JSON.parse keeps them exact (as strings). */
 const quoteBigIntegers = (s: string): string => {
   let out = ""
@@ -73,6 +85,19 @@ const quoteBigIntegers = (s: string): string => {
   return last === 0 ? s : out + s.slice(last)
 }
 
+const invalid: unique symbol = Symbol("invalid")
+
+/** Parses a JSON object or array, keeping long integers exact; `invalid` instead of throwing, mostly. */
+const parseObjectJson = (s: string): unknown => {
+  const kind = shape(s)
+  if (kind === 0) return invalid
+  try {
+    return JSON.parse(kind === 2 ? quoteBigIntegers(s) : s)
+  } catch {
+    return invalid
+  }
+}
+
 /** JSON.parse that keeps integers beyond 15 digits (Coze's 19-digit ids) exact, as strings. */
 export const parseJsonLossless = (s: string): unknown => JSON.parse(bigInteger.test(s) ? quoteBigIntegers(s) : s)
 
@@ -98,19 +123,16 @@ const selectJson = (raw: string): string => {
   return clean(raw)
 }
 
+/** The body's JSON; failing that, the stretch from its first `[`/`{` to its last `]`/`}` (text around the JSON). */
 const parseBody = (json: string): unknown => {
-  try {
-    return parseJsonLossless(json)
-  } catch {
-    const open = Math.min(...[json.indexOf("["), json.indexOf("{")].filter((i) => i >= 0))
-    const close = Math.max(json.lastIndexOf("]"), json.lastIndexOf("}"))
-    if (!Number.isFinite(open) || close <= open || (open === 0 && close === json.length - 1)) return undefined
-    try {
-      return parseJsonLossless(json.slice(open, close + 1))
-    } catch {
-      return undefined
-    }
-  }
+  const value = parseObjectJson(json)
+  if (value !== invalid) return value
+  const a = json.indexOf("[")
+  const b = json.indexOf("{")
+  const open = a === -1 ? b : b === -1 ? a : Math.min(a, b)
+  const close = Math.max(json.lastIndexOf("]"), json.lastIndexOf("}"))
+  if (open === -1 || close <= open || (open === 0 && close === json.length - 1)) return invalid
+  return parseObjectJson(json.slice(open, close + 1))
 }
 
 const toArguments = (u: unknown): JsonRecord | undefined => {
@@ -119,12 +141,8 @@ const toArguments = (u: unknown): JsonRecord | undefined => {
   if (typeof u !== "string") return undefined
   const t = u.trim()
   if (t === "") return {}
-  try {
-    const v = parseJsonLossless(t)
-    return isRecord(v) ? v : undefined
-  } catch {
-    return undefined
-  }
+  const v = parseObjectJson(t)
+  return isRecord(v) ? v : undefined
 }
 
 const toCall = (item: unknown): FunctionCall | undefined => {
@@ -143,7 +161,7 @@ export const decodeBlock = (raw: string, calls: Array<FunctionCall>, malformed: 
   const json = selectJson(raw)
   if (json === "") return
   const value = parseBody(json)
-  if (value === undefined) {
+  if (value === invalid) {
     malformed.push(raw)
     return
   }

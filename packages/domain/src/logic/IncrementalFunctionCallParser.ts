@@ -25,9 +25,11 @@ const isIdChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57) || c === 95 
 /** At `lt` stands `<|`: is it `<|FunctionCall` + letters (+ `|>`)? Begin/End markers are two cases of it. */
 const matchToken = (w: string, lt: number, final: boolean): number => {
   const len = w.length
-  const n = Math.min(len - lt, 14)
-  for (let k = 2; k < n; k++) if (w.charCodeAt(lt + k) !== P.charCodeAt(k)) return NONE
-  if (n < 14) return final ? NONE : PARTIAL
+  if (len - lt < 14) {
+    for (let k = lt + 2; k < len; k++) if (w.charCodeAt(k) !== P.charCodeAt(k - lt)) return NONE
+    return final ? NONE : PARTIAL
+  }
+  if (!w.startsWith(P, lt)) return NONE
   const j = lt + 14
   let k = j
   while (k < len && k - j < MAX_LETTERS && isLetter(w.charCodeAt(k))) k++

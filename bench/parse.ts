@@ -1,0 +1,277 @@
+/**
+ * Throughput of the function-call markup parser (packages/domain/src/logic/FunctionCallMarkup.ts):
+ * batch, incremental with ~16-char and 1-char chunks, linearity 1–8 MB, against an indexOf scan and
+ * a regex strip over the same corpus. Run: node --conditions=source --import tsx bench/parse.ts
+ * Prints tables; writes bench/results/parse.json and bench/results/parse.md.
+ */
+import { execSync } from "node:child_process"
+import { writeFileSync } from "node:fs"
+import * as os from "node:os"
+import { performance } from "node:perf_hooks"
+import {
+  FunctionCallBegin as B,
+  FunctionCallEnd as E,
+  makeIncrementalParser,
+  parse
+} from "../packages/domain/src/logic/FunctionCallMarkup.js"
+
+const MB = 1_000_000
+const utf8 = (s: string) => Buffer.byteLength(s, "utf8")
+
+/** mulberry32: a small deterministic PRNG, so every run parses the same corpus. */
+const prng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const english = [
+  "Sure, let me look that up for you. ", "These running shoes come in three colours. ",
+  "Shipping takes 3-5 working days [standard]. ", "Prices are in EUR <b>incl. VAT</b>. ", "Anything else? 😊 ",
+  "Size 42 fits most feet; see the chart below.\n", "- **Trail Runner X**: lightweight, waterproof\n"
+]
+const chinese = [
+  "好的，我来帮您查找合适的商品。", "这款运动鞋有三种颜色可选，", "订单一般在三到五个工作日内送达。",
+  "请问您还需要什么帮助吗？", "以下是为您找到的结果：\n", "价格已包含增值税，支持七天无理由退货。🎉"
+]
+const tag = "think_never_used_51bce0c785ca2f68081bfa7d91973934"
+const blocks = (r: () => number): string => {
+  const kw = ["运动鞋", "shoes", "连衣裙", "backpack"][Math.floor(r() * 4)]
+  const id = String(7_000_000_000_000_000_000n + BigInt(Math.floor(r() * 1e15)))
+  switch (Math.floor(r() * 11)) {
+    case 0: return `${B}[{"name":"get_product_list","parameters":{"keyword":"${kw}"}}]${E}`
+    case 1: return `${B}{"name":"get_product_list","arguments":{"keyword":"${kw}","page":2}}${E}`
+    case 2: return `${B}[{"name":"search","arguments":"{\\"q\\":\\"${kw}\\",\\"limit\\":5}"}]${E}`
+    case 3: return `${B}[{"id":"call_1","type":"function","function":{"name":"f","arguments":"{\\"k\\":\\"${kw}\\"}"}}]${E}`
+    case 4: return `${B}\n  [ {"name":"get_product","parameters":{"id":${id}}} ]\n${E}`
+    case 5: return `${B}用户想找${kw}，我应该调用商品搜索工具。</think>[{"name":"get_product_list","parameters":{"keyword":"${kw}"}}]${E}`
+    case 6: return `${B}<${tag}>[{"name":"transfer_to_agent"}]</${tag}>${E}`
+    case 7: return `]${E}`
+    case 8: return `${B}{"name":"broken","parameters":{${E}`
+    case 9: return `${B}[{"name":"a"}]${E}${B}[{"name":"b","parameters":{"n":1}}]${E}`
+    default: return `${B}[{"name":"unterminated","parameters":{"keyword":"${kw}"}}]${B}[]${E}`
+  }
+}
+
+/** A deterministic mixed corpus of at least `bytes` UTF-8 bytes: ~85% text (English, CJK, emoji), ~15% markup. */
+const corpus = (bytes: number, seed = 42): string => {
+  const r = prng(seed)
+  const parts: Array<string> = []
+  let size = 0
+  while (size < bytes) {
+    const roll = r()
+    const p = roll < 0.45
+      ? english[Math.floor(r() * english.length)]!
+      : roll < 0.9
+      ? chinese[Math.floor(r() * chinese.length)]!
+      : blocks(r)
+    parts.push(p)
+    size += utf8(p)
+  }
+  return parts.join("")
+}
+
+/** Cuts `s` into chunks of about `bytesOf()` UTF-8 bytes each (at least one code point; pairs stay whole). */
+const chunks = (s: string, bytesOf: () => number): Array<string> => {
+  const out: Array<string> = []
+  for (let i = 0; i < s.length;) {
+    const budget = bytesOf()
+    let j = i
+    let bytes = 0
+    while (j < s.length && (j === i || bytes < budget)) {
+      const c = s.charCodeAt(j)
+      const pair = c >= 0xd800 && c <= 0xdbff && j + 1 < s.length
+      bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3
+      j += pair ? 2 : 1
+    }
+    out.push(s.slice(i, j))
+    i = j
+  }
+  return out
+}
+
+let sink = 0
+/** Median and best of `runs` timed calls after two warm-up calls, in ms. */
+const time = (runs: number, f: () => void): { median: number; best: number } => {
+  f()
+  f()
+  const ts: Array<number> = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    f()
+    ts.push(performance.now() - t0)
+  }
+  ts.sort((a, b) => a - b)
+  return { median: ts[Math.floor(ts.length / 2)]!, best: ts[0]! }
+}
+
+const indexOfScan = (s: string) => () => {
+  let n = 0
+  for (let i = s.indexOf("<|FunctionCall"); i !== -1; i = s.indexOf("<|FunctionCall", i + 14)) n++
+  sink += n
+}
+const strip = /<\|FunctionCallBegin\|>[\s\S]*?(?:<\|FunctionCallEnd\|>|(?=<\|FunctionCallBegin\|>)|$)|\]?<\|FunctionCallEnd\|>/g
+const regexStrip = (s: string) => () => {
+  const t = s.replace(strip, "")
+  sink += t.charCodeAt(t.length >> 1)
+}
+const batch = (s: string) => () => {
+  const r = parse(s)
+  sink += r.text.charCodeAt(r.text.length >> 1) + r.calls.length
+}
+const incremental = (cs: ReadonlyArray<string>) => () => {
+  const p = makeIncrementalParser()
+  let n = 0
+  for (let i = 0; i < cs.length; i++) {
+    const out = p.push(cs[i]!)
+    n += out.text.length + out.calls.length
+  }
+  const last = p.end()
+  sink += n + last.text.length + last.calls.length
+}
+
+const started = performance.now()
+const full = corpus(10 * MB)
+const fullBytes = utf8(full)
+const r16 = prng(7)
+const chunks16 = chunks(full, () => 1 + Math.floor(r16() * 31))
+const chunks1 = chunks(full, () => 1)
+
+let corpusInfo = {}
+// The incremental output must equal the batch output on this corpus, or the figures mean nothing.
+{
+  const want = parse(full)
+  const p = makeIncrementalParser()
+  const texts: Array<string> = []
+  let calls = 0
+  for (const c of chunks16) {
+    const out = p.push(c)
+    texts.push(out.text)
+    calls += out.calls.length
+  }
+  const last = p.end()
+  if (texts.join("") + last.text !== want.text || calls + last.calls.length !== want.calls.length) {
+    throw new Error("incremental output differs from batch output")
+  }
+  corpusInfo = {
+    bytes: fullBytes,
+    utf16Units: full.length,
+    calls: want.calls.length,
+    malformedBlocks: want.malformed.length,
+    visibleBytes: utf8(want.text),
+    chunks16: chunks16.length,
+    chunks1: chunks1.length
+  }
+  console.log(
+    `corpus: ${(fullBytes / MB).toFixed(2)} MB UTF-8, ${full.length} UTF-16 units; ` +
+      `${want.calls.length} calls, ${want.malformed.length} malformed blocks, visible ${(utf8(want.text) / MB).toFixed(2)} MB`
+  )
+}
+
+type Row = { name: string; ms: number; bestMs: number; mbPerS: number; bestMbPerS: number; vsIndexOf: number; vsRegex: number }
+const rows: Array<Row> = []
+const measures: Array<[string, () => void, number]> = [
+  ["baseline: indexOf scan for <|FunctionCall", indexOfScan(full), 9],
+  ["baseline: regex strip of blocks", regexStrip(full), 7],
+  ["batch parse", batch(full), 7],
+  ["incremental, ~16-byte chunks (1-31 B)", incremental(chunks16), 7],
+  ["incremental, 1-character chunks", incremental(chunks1), 3]
+]
+for (const [name, f, runs] of measures) {
+  const t = time(runs, f)
+  const mb = fullBytes / MB
+  rows.push({ name, ms: t.median, bestMs: t.best, mbPerS: mb / (t.median / 1000), bestMbPerS: mb / (t.best / 1000), vsIndexOf: 0, vsRegex: 0 })
+}
+for (const row of rows) {
+  row.vsIndexOf = row.ms / rows[0]!.ms
+  row.vsRegex = row.ms / rows[1]!.ms
+}
+console.log("\nThroughput over the 10 MB corpus (median of runs; best in brackets; × = time / baseline time)")
+console.table(rows.map((r) => ({
+  what: r.name,
+  ms: +r.ms.toFixed(1),
+  "MB/s": `${r.mbPerS.toFixed(0)} (${r.bestMbPerS.toFixed(0)})`,
+  "× indexOf": +r.vsIndexOf.toFixed(2),
+  "× regex": +r.vsRegex.toFixed(2)
+})))
+
+type Lin = { mb: number; batchMs: number; batchMsPerMb: number; batchRatio: number; incMs: number; incMsPerMb: number; incRatio: number }
+const linearity: Array<Lin> = []
+for (const size of [1, 2, 4, 8]) {
+  const s = corpus(size * MB, 99)
+  const mb = utf8(s) / MB
+  const rs = prng(11)
+  const cs = chunks(s, () => 1 + Math.floor(rs() * 31))
+  const batchMs = time(7, batch(s)).median
+  const incMs = time(7, incremental(cs)).median
+  linearity.push({ mb: size, batchMs, batchMsPerMb: batchMs / mb, batchRatio: 0, incMs, incMsPerMb: incMs / mb, incRatio: 0 })
+}
+for (const row of linearity) {
+  row.batchRatio = row.batchMsPerMb / linearity[0]!.batchMsPerMb
+  row.incRatio = row.incMsPerMb / linearity[0]!.incMsPerMb
+}
+console.log("\nLinearity (median; ratio = time per MB / time per MB of the 1 MB row)")
+console.table(linearity.map((r) => ({
+  MB: r.mb,
+  "batch ms": +r.batchMs.toFixed(1),
+  "batch ms/MB": +r.batchMsPerMb.toFixed(2),
+  "batch ratio": +r.batchRatio.toFixed(2),
+  "incr. ms": +r.incMs.toFixed(1),
+  "incr. ms/MB": +r.incMsPerMb.toFixed(2),
+  "incr. ratio": +r.incRatio.toFixed(2)
+})))
+
+const commit = (() => {
+  try {
+    return execSync("git rev-parse HEAD", { encoding: "utf8" }).trim()
+  } catch {
+    return "unknown"
+  }
+})()
+const machine = {
+  cores: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? "unknown",
+  memoryGB: +(os.totalmem() / 2 ** 30).toFixed(1),
+  loadAverage1m: +os.loadavg()[0]!.toFixed(2),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+  date: new Date().toISOString(),
+  commit
+}
+const batchRow = rows[2]!
+const inc16 = rows[3]!
+const targets = {
+  batchAtLeast200MBs: batchRow.mbPerS >= 200,
+  incrementalAtLeastHalfOfBatch: inc16.mbPerS >= batchRow.mbPerS / 2
+}
+writeFileSync(
+  new URL("./results/parse.json", import.meta.url),
+  JSON.stringify({ machine, corpus: { ...corpusInfo, mbIs: "10^6 UTF-8 bytes" }, throughput: rows, linearity, targets }, null, 2) + "\n"
+)
+const md = [
+  "# bench/parse.ts: function-call markup parser",
+  "",
+  `${machine.date.slice(0, 10)}, commit ${commit.slice(0, 10)}, node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ` +
+    `${machine.memoryGB} GB, 1-minute load average ${machine.loadAverage1m} (the machine is shared).`,
+  `Corpus: ${(fullBytes / MB).toFixed(2)} MB UTF-8, a deterministic mix of English, CJK and emoji text with every markup variant ` +
+    "(about one block per 500 bytes). MB = 10^6 UTF-8 bytes. Median of several runs, best in brackets; × = time / baseline time.",
+  "",
+  "| what | ms | MB/s | × indexOf scan | × regex strip |",
+  "|---|---:|---:|---:|---:|",
+  ...rows.map((r) =>
+    `| ${r.name} | ${r.ms.toFixed(1)} | ${r.mbPerS.toFixed(0)} (${r.bestMbPerS.toFixed(0)}) | ${r.vsIndexOf.toFixed(2)} | ${r.vsRegex.toFixed(2)} |`
+  ),
+  "",
+  "| MB | batch ms | batch ms/MB | ratio vs 1 MB | incremental ms | incr. ms/MB | ratio vs 1 MB |",
+  "|---:|---:|---:|---:|---:|---:|---:|",
+  ...linearity.map((r) =>
+    `| ${r.mb} | ${r.batchMs.toFixed(1)} | ${r.batchMsPerMb.toFixed(2)} | ${r.batchRatio.toFixed(2)} | ${r.incMs.toFixed(1)} | ${r.incMsPerMb.toFixed(2)} | ${r.incRatio.toFixed(2)} |`
+  ),
+  "",
+  `Targets (medians): batch ≥ 200 MB/s: ${targets.batchAtLeast200MBs ? "met" : "NOT met"}; ` +
+    `incremental (~16-byte chunks) ≥ half of batch: ${targets.incrementalAtLeastHalfOfBatch ? "met" : "NOT met"}.`,
+  ""
+].join("\n")
+writeFileSync(new URL("./results/parse.md", import.meta.url), md)
+console.log(`\n${md.split("\n").at(-2)}\nwrote bench/results/parse.json and parse.md in ${((performance.now() - started) / 1000).toFixed(1)} s (sink ${sink % 10})`)
