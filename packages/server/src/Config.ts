@@ -95,7 +95,10 @@ const jwtSecret = (nodeEnv: string, dataDir: string) =>
 /** Reads every setting; a bad value fails naming its variable (e.g. `Invalid data at PORT`). */
 export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effect.gen(function*() {
   const nodeEnv = yield* Config.literal("development", "production", "test")("NODE_ENV").pipe(Config.withDefault("development" as const))
-  const port = yield* Config.port("PORT").pipe(Config.withDefault(3000))
+  const port = yield* Config.integer("PORT").pipe(
+    Config.validate({ message: "expected a port number from 0 (any free port) to 65535", validation: (n) => n >= 0 && n <= 65535 }),
+    Config.withDefault(3000)
+  )
   const host = yield* Config.string("HOST").pipe(Config.withDefault("0.0.0.0"))
   const publicUrl = yield* Config.url("PUBLIC_URL").pipe(
     Config.map((u) => u.toString().replace(/\/+$/, "")),

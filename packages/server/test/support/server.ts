@@ -1,0 +1,31 @@
+import { AppLive } from "@chatbot-node/server"
+import { Http } from "@chatbot-node/server"
+import { ConversationStore } from "@chatbot-node/domain"
+import { ConfigProvider, Effect, Layer, ManagedRuntime } from "effect"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+/** Starts the real server (PGlite in a temporary directory, the demo bot) on a free port. */
+export const startServer = async (env: Record<string, string> = {}) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "chatbot-server-test-"))
+  const provider = ConfigProvider.fromMap(new Map(Object.entries({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATA_DIR: dataDir,
+    NODE_ENV: "test",
+    DEMO_TOKEN_DELAY_MIN_MS: "3",
+    DEMO_TOKEN_DELAY_MAX_MS: "6",
+    SHUTDOWN_GRACE: "5",
+    ...env
+  })))
+  const runtime = ManagedRuntime.make(AppLive.pipe(Layer.provide(Layer.setConfigProvider(provider))))
+  const address = await runtime.runPromise(Http.HttpAddress)
+  const countConversations = () =>
+    runtime.runPromise(Effect.flatMap(ConversationStore, (s) => s.searchConversations({ limit: 100 })).pipe(Effect.map((p) => p.items.length)))
+  const stop = async () => {
+    await runtime.dispose()
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { url: address.url, runtime, countConversations, stop }
+}
