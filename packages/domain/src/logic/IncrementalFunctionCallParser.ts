@@ -120,6 +120,13 @@ export class IncrementalFunctionCallParser {
 
   /** Consumes a chunk; with `final`, the input ends after it and nothing is held back. */
   feed(chunk: string, final: boolean): void {
+    if (this.held.length === 0 && !this.inBlock && !final) {
+      // The common case in a stream: plain text with nothing to hold back.
+      if (chunk.indexOf("<") === -1 && chunk.charCodeAt(chunk.length - 1) !== 93) {
+        this.text += chunk
+        return
+      }
+    }
     const w = this.held.length === 0 ? chunk : this.held + chunk
     this.held = ""
     let pos = 0
