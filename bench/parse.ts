@@ -14,6 +14,7 @@ import {
   makeIncrementalParser,
   parse
 } from "../packages/domain/src/logic/FunctionCallMarkup.js"
+import { IncrementalFunctionCallParser } from "../packages/domain/src/logic/IncrementalFunctionCallParser.js"
 
 const MB = 1_000_000
 const utf8 = (s: string) => Buffer.byteLength(s, "utf8")
@@ -120,6 +121,12 @@ const batch = (s: string) => () => {
   const r = parse(s)
   sink += r.text.charCodeAt(r.text.length >> 1) + r.calls.length
 }
+/** The splitter alone, block bodies handed to a no-op: shows what decoding JSON into FunctionCalls costs. */
+const splitOnly = (s: string) => () => {
+  const m = new IncrementalFunctionCallParser(() => undefined)
+  m.feed(s, true)
+  sink += m.text.charCodeAt(m.text.length >> 1)
+}
 const incremental = (cs: ReadonlyArray<string>) => () => {
   const p = makeIncrementalParser()
   let n = 0
@@ -176,7 +183,8 @@ const measures: Array<[string, () => void, number]> = [
   ["baseline: regex strip of blocks", regexStrip(full), 7],
   ["batch parse", batch(full), 7],
   ["incremental, ~16-byte chunks (1-31 B)", incremental(chunks16), 7],
-  ["incremental, 1-character chunks", incremental(chunks1), 3]
+  ["incremental, 1-character chunks", incremental(chunks1), 3],
+  ["(diagnostic) batch, splitting only, bodies not decoded", splitOnly(full), 7]
 ]
 for (const [name, f, runs] of measures) {
   const t = time(runs, f)
@@ -242,9 +250,14 @@ const machine = {
 const batchRow = rows[2]!
 const inc16 = rows[3]!
 const targets = {
-  batchAtLeast200MBs: batchRow.mbPerS >= 200,
-  incrementalAtLeastHalfOfBatch: inc16.mbPerS >= batchRow.mbPerS / 2
+  batchAtLeast200MBs: { median: batchRow.mbPerS >= 200, best: batchRow.bestMbPerS >= 200 },
+  incrementalAtLeastHalfOfBatch: {
+    median: inc16.mbPerS >= batchRow.mbPerS / 2,
+    best: inc16.bestMbPerS >= batchRow.bestMbPerS / 2
+  }
 }
+const verdict = (t: { median: boolean; best: boolean }) =>
+  t.median ? "met" : t.best ? "met by the best run only" : "NOT met"
 writeFileSync(
   new URL("./results/parse.json", import.meta.url),
   JSON.stringify({ machine, corpus: { ...corpusInfo, mbIs: "10^6 UTF-8 bytes" }, throughput: rows, linearity, targets }, null, 2) + "\n"
@@ -255,7 +268,7 @@ const md = [
   `${machine.date.slice(0, 10)}, commit ${commit.slice(0, 10)}, node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ` +
     `${machine.memoryGB} GB, 1-minute load average ${machine.loadAverage1m} (the machine is shared).`,
   `Corpus: ${(fullBytes / MB).toFixed(2)} MB UTF-8, a deterministic mix of English, CJK and emoji text with every markup variant ` +
-    "(about one block per 500 bytes). MB = 10^6 UTF-8 bytes. Median of several runs, best in brackets; × = time / baseline time.",
+    "(about one block per 450 bytes). MB = 10^6 UTF-8 bytes. Median of several runs, best in brackets; × = time / baseline time.",
   "",
   "| what | ms | MB/s | × indexOf scan | × regex strip |",
   "|---|---:|---:|---:|---:|",
@@ -269,8 +282,8 @@ const md = [
     `| ${r.mb} | ${r.batchMs.toFixed(1)} | ${r.batchMsPerMb.toFixed(2)} | ${r.batchRatio.toFixed(2)} | ${r.incMs.toFixed(1)} | ${r.incMsPerMb.toFixed(2)} | ${r.incRatio.toFixed(2)} |`
   ),
   "",
-  `Targets (medians): batch ≥ 200 MB/s: ${targets.batchAtLeast200MBs ? "met" : "NOT met"}; ` +
-    `incremental (~16-byte chunks) ≥ half of batch: ${targets.incrementalAtLeastHalfOfBatch ? "met" : "NOT met"}.`,
+  `Targets: batch ≥ 200 MB/s: ${verdict(targets.batchAtLeast200MBs)}; ` +
+    `incremental (~16-byte chunks) ≥ half of batch: ${verdict(targets.incrementalAtLeastHalfOfBatch)}.`,
   ""
 ].join("\n")
 writeFileSync(new URL("./results/parse.md", import.meta.url), md)
