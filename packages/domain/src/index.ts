@@ -15,6 +15,7 @@ export * as Message from "./model/Message.js"
 export * as Page from "./model/Page.js"
 export * as Product from "./model/Product.js"
 export * as Realtime from "./model/Realtime.js"
+export * as RealtimeEvents from "./model/RealtimeEvents.js"
 export * as Shop from "./model/Shop.js"
 
 export { AdminDirectory } from "./ports/AdminDirectory.js"
