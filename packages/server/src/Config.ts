@@ -18,6 +18,8 @@ export interface ServerSettings {
   readonly jwtSecret: Redacted.Redacted
   readonly adminEmail: Option.Option<string>
   readonly adminPassword: Option.Option<Redacted.Redacted>
+  /** How long a staff token lasts (ADMIN_TOKEN_TTL, 12 h by default). */
+  readonly adminTokenTtl: Duration.Duration
   readonly shutdownGrace: Duration.Duration
   readonly bot: BotMode
   /** The shop ids served by the default shop settings; none means every id. */
@@ -116,6 +118,7 @@ export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effe
     jwtSecret: yield* jwtSecret(nodeEnv, dataDir),
     adminEmail: yield* Config.option(Config.string("ADMIN_EMAIL")),
     adminPassword: yield* Config.option(Config.redacted("ADMIN_PASSWORD")),
+    adminTokenTtl: yield* seconds("ADMIN_TOKEN_TTL", Duration.hours(12)),
     shutdownGrace: yield* seconds("SHUTDOWN_GRACE", Duration.seconds(10)),
     bot: yield* cozeMode,
     shopIds: yield* shopIdList,

@@ -1,7 +1,7 @@
 import { Chat, History } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
-import { VisitorTokens } from "@chatbot-node/adapters/koa"
+import { AdminTokens, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
 import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
 import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
@@ -9,6 +9,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { Config, Effect, Layer } from "effect"
 import * as ServerConfigModule from "./Config.js"
 import { ServerConfig } from "./Config.js"
+import * as FirstAdmin from "./FirstAdmin.js"
 import * as ServedShops from "./ServedShops.js"
 
 /** The database the settings name: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR; migrated. */
@@ -38,8 +39,13 @@ export const TokensLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) => VisitorTokens.layer({ secret: s.jwtSecret, ttl: "30 days" }))
 )
 
+/** Staff tokens signed with JWT_SECRET (a key derived apart from the visitors'), valid for ADMIN_TOKEN_TTL (12 h). */
+export const AdminTokensLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) => AdminTokens.layer({ secret: s.jwtSecret, ttl: s.adminTokenTtl }))
+)
+
 /** Every port and use case the HTTP server needs, built once. */
-export const ServicesLive = Layer.mergeAll(Chat.Default, History.Default).pipe(
+export const ServicesLive = Layer.mergeAll(Chat.Default, History.Default, AdminTokensLive, FirstAdmin.layer).pipe(
   Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, MemoryRealtimeHub.layer, TokensLive)),
   Layer.provideMerge(ServerConfigModule.layer)
 )

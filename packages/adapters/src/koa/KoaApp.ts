@@ -1,6 +1,7 @@
 import Router from "@koa/router"
 import type { Effect, Runtime } from "effect"
 import Koa from "koa"
+import { addAuthRoutes, type AuthRoutesR } from "./AuthRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
 import { run, type Handler } from "./Handler.js"
 import { addHealthRoute } from "./HealthRoutes.js"
@@ -9,7 +10,7 @@ import { addVisitorRoutes, type VisitorRoutesR } from "./VisitorRoutes.js"
 import type { Duration } from "effect"
 
 /** What the API needs from the application's layers. */
-export type ApiR = ChatRoutesR | VisitorRoutesR
+export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR
 
 /** How to build the Koa app of the API. */
 export interface ApiOptions<R extends ApiR> {
@@ -64,6 +65,7 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   const router = new Router()
   addChatRoutes(router, wrap, { bodyLimitBytes: limit, heartbeat: options.heartbeat })
   addVisitorRoutes(router, wrap, limit)
+  addAuthRoutes(router, wrap, limit)
   addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
   app.use(jsonErrors)
   for (const middleware of options.extra ?? []) app.use(middleware)
