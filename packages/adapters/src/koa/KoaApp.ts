@@ -2,15 +2,17 @@ import Router from "@koa/router"
 import type { Effect, Runtime } from "effect"
 import Koa from "koa"
 import { addAuthRoutes, type AuthRoutesR } from "./AuthRoutes.js"
+import { addBotRoutes, type BotRoutesR } from "./BotRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
 import { run, type Handler } from "./Handler.js"
 import { addHealthRoute } from "./HealthRoutes.js"
 import { defaultLimitBytes } from "./RequestBody.js"
+import { addStaffRoutes, type StaffRoutesR } from "./StaffRoutes.js"
 import { addVisitorRoutes, type VisitorRoutesR } from "./VisitorRoutes.js"
 import type { Duration } from "effect"
 
 /** What the API needs from the application's layers. */
-export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR
+export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR | StaffRoutesR | BotRoutesR
 
 /** How to build the Koa app of the API. */
 export interface ApiOptions<R extends ApiR> {
@@ -66,6 +68,8 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   addChatRoutes(router, wrap, { bodyLimitBytes: limit, heartbeat: options.heartbeat })
   addVisitorRoutes(router, wrap, limit)
   addAuthRoutes(router, wrap, limit)
+  addStaffRoutes(router, wrap)
+  addBotRoutes(router, wrap, limit)
   addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
   app.use(jsonErrors)
   for (const middleware of options.extra ?? []) app.use(middleware)

@@ -1,0 +1,67 @@
+import { startCozeSimulator, type CozeSimulator } from "@chatbot-node/coze-sim"
+import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import { startServer } from "./support/server.js"
+import { staffToken } from "./support/staff.js"
+
+let sim: CozeSimulator
+let server: Awaited<ReturnType<typeof startServer>>
+let owner: string
+let agent: string
+
+beforeAll(async () => {
+  sim = await startCozeSimulator()
+  server = await startServer({
+    COZE_BASE_URL: sim.url,
+    COZE_API_TOKEN: sim.pat,
+    COZE_BOT_ID: sim.bots.markup,
+    COZE_WORKSPACE_ID: sim.workspaceId
+  })
+  owner = await staffToken(server, { email: "owner@coze.test", role: "owner", shopIds: [] })
+  agent = await staffToken(server, { email: "agent@coze.test", role: "agent", shopIds: ["shop-c"] })
+})
+afterAll(async () => {
+  await server.stop()
+  await sim.close()
+})
+
+const post = (path: string, body: unknown, token?: string) =>
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) },
+    body: JSON.stringify(body)
+  })
+
+describe("the server against the Coze simulator", () => {
+  it("answers the seed's request through Coze, with the function-call markup turned into product cards", async () => {
+    const res = await post("/api/coze/chat", { shopId: "shop-c", userId: "user-001", message: "running shoes" })
+    const body = (await res.json()) as any
+    expect(res.status).toBe(200)
+    expect(body.botId).toBe(sim.bots.markup)
+    expect(body.status).toBe("complete")
+    expect(body.reply).not.toContain("FunctionCall")
+    expect(body.functionCalls[0].name).toBe("get_product_list")
+    expect(body.products.length).toBeGreaterThan(0)
+    expect(sim.stats.chats).toBeGreaterThan(0)
+  })
+
+  it("accepts a request naming the configured bot and refuses another", async () => {
+    expect((await post("/api/coze/chat", { shopId: "shop-c", userId: "user-002", message: "hello", botId: sim.bots.markup })).status).toBe(200)
+    expect((await post("/api/coze/chat", { shopId: "shop-c", userId: "user-002", message: "hello", botId: sim.bots.plain })).status).toBe(403)
+  })
+
+  it("lists the workspace's bots for admins and creates one for an owner", async () => {
+    const list = await fetch(`${server.url}/api/coze/bots`, { headers: { Authorization: `Bearer ${agent}` } })
+    const bots = ((await list.json()) as any).bots as Array<{ id: string; provider: string }>
+    expect(list.status).toBe(200)
+    expect(bots.map((b) => b.id)).toContain(sim.bots.markup)
+    expect(bots.every((b) => b.provider === "coze")).toBe(true)
+    expect((await post("/api/coze/bots", { name: "Agent's bot" }, agent)).status).toBe(403)
+    const created = await post("/api/coze/bots", { name: "Autumn sale", description: "Answers about the sale", prompt: "Be brief." }, owner)
+    const bot = ((await created.json()) as any).bot
+    expect(created.status).toBe(201)
+    expect(bot.id).toMatch(/^\d{19}$/)
+    expect(bot.name).toBe("Autumn sale")
+    const again = await fetch(`${server.url}/api/coze/bots`, { headers: { Authorization: `Bearer ${owner}` } })
+    expect((((await again.json()) as any).bots as Array<{ id: string }>).map((b) => b.id)).toContain(bot.id)
+  })
+})
