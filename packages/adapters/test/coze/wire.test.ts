@@ -1,0 +1,84 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Either, Exit, FastCheck, Stream } from "effect"
+import * as CozeSse from "../../src/coze/CozeSse.js"
+import { parseLossless } from "../../src/coze/LosslessJson.js"
+
+const encoder = new TextEncoder()
+
+/** The bytes of `text` cut at the given offsets (in bytes, so multi-byte characters may be split). */
+const chunked = (text: string, cuts: ReadonlyArray<number>) => {
+  const bytes = encoder.encode(text)
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)
+  const parts: Array<Uint8Array> = []
+  let start = 0
+  for (const p of [...points, bytes.length]) {
+    parts.push(bytes.slice(start, p))
+    start = p
+  }
+  return Stream.fromIterable(parts)
+}
+
+const decodeAll = (stream: Stream.Stream<Uint8Array>) =>
+  Effect.map(Stream.runCollect(CozeSse.decode(stream)), Chunk.toReadonlyArray)
+
+const sample = "event:conversation.chat.created\ndata:{\"id\":\"7000000000000000001\"}\n\n" +
+  "event: conversation.message.delta\r\ndata: {\"content\":\"你好 👋\"}\r\n\r\n" +
+  ": a comment\n\n" +
+  "event:done\ndata:\"[DONE]\"\n\n"
+
+describe("CozeSse.decode", () => {
+  it.effect("reads both `event:x` and `event: x`, CRLF, comments, and leaves `done` data unparsed", () =>
+    Effect.gen(function*() {
+      const events = yield* decodeAll(chunked(sample, []))
+      expect(events).toEqual([
+        { event: "conversation.chat.created", data: "{\"id\":\"7000000000000000001\"}" },
+        { event: "conversation.message.delta", data: "{\"content\":\"你好 👋\"}" },
+        { event: "done", data: "\"[DONE]\"" }
+      ])
+    }))
+
+  it.effect.prop("gives the same events however the bytes are chunked", [FastCheck.array(FastCheck.nat(400), { maxLength: 12 })], ([cuts]) =>
+    Effect.gen(function*() {
+      const whole = yield* decodeAll(chunked(sample, []))
+      const parts = yield* decodeAll(chunked(sample, cuts))
+      expect(parts).toEqual(whole)
+    }))
+
+  it.effect("an event left open at a clean end is dispatched; text after the last line break is an error", () =>
+    Effect.gen(function*() {
+      expect(yield* decodeAll(chunked("event:done\ndata:[DONE]\n", []))).toEqual([{ event: "done", data: "[DONE]" }])
+      const exit = yield* Effect.exit(decodeAll(chunked("event:x\ndata:{\"a\":1}\n\nevent:y\ndata:{\"trunc", [])))
+      expect(Exit.isFailure(exit)).toBe(true)
+    }))
+})
+
+describe("LosslessJson", () => {
+  it("keeps unquoted 19-digit integers as their digits and leaves the rest alone", () => {
+    const text = "{\"name\":\"x\",\"plugin_id\":7281192623887548473,\"n\":-12,\"f\":1.5e3,\"s\":\"7281192623887548473 in a string \\\" 9007199254740993\"}"
+    expect(parseLossless(text)).toEqual(Either.right({
+      name: "x",
+      plugin_id: "7281192623887548473",
+      n: -12,
+      f: 1500,
+      s: "7281192623887548473 in a string \" 9007199254740993"
+    }))
+  })
+
+  it.prop(
+    "round-trips any JSON value whose big integers are written unquoted",
+    [FastCheck.jsonValue(), FastCheck.bigInt({ min: 10n ** 18n, max: 10n ** 19n - 1n })],
+    ([value, big]) => {
+      const text = JSON.stringify({ id: "__ID__", value }).replace("\"__ID__\"", big.toString())
+      const unsafeToDigits = (v: unknown): unknown =>
+        typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) && !/e/.test(String(v))
+          ? String(v)
+          : Array.isArray(v)
+          ? v.map(unsafeToDigits)
+          : v !== null && typeof v === "object"
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsafeToDigits(x)]))
+          : v
+      const expected = { value: unsafeToDigits(JSON.parse(JSON.stringify(value))), id: big.toString() }
+      expect(parseLossless(text)).toEqual(Either.right(expected))
+    }
+  )
+})
