@@ -1,0 +1,23 @@
+import { createAdapter } from "@socket.io/postgres-adapter"
+import { Effect, Redacted } from "effect"
+import pg from "pg"
+
+/**
+ * Socket.io's PostgreSQL adapter on a small pool of its own: rooms and broadcasts (typing
+ * indicators, `to(room).emit`) reach the sockets of every instance on the same database.
+ * Scoped: the pool ends with the scope.
+ */
+export const make = (options: { readonly url: string | Redacted.Redacted }) =>
+  Effect.gen(function*() {
+    const url = typeof options.url === "string" ? options.url : Redacted.value(options.url)
+    const pool = yield* Effect.acquireRelease(
+      Effect.sync(() => new pg.Pool({ connectionString: url, max: 2, application_name: "chatbot-node-socketio" })),
+      (p) => Effect.promise(() => p.end().catch(() => undefined))
+    )
+    pool.on("error", () => undefined)
+    yield* Effect.tryPromise(() =>
+      pool.query(`CREATE TABLE IF NOT EXISTS socket_io_attachments (
+        id bigserial UNIQUE, created_at timestamptz DEFAULT NOW(), payload bytea)`)
+    ).pipe(Effect.catchAll((e) => Effect.logWarning("socket.io adapter table", e)))
+    return createAdapter(pool, { errorHandler: () => undefined, heartbeatInterval: 5_000, heartbeatTimeout: 15_000 })
+  })

@@ -1,0 +1,60 @@
+import { RealtimeEvents } from "@chatbot-node/domain"
+import { Duration, Effect, type Runtime } from "effect"
+import type { Server as HttpServer } from "node:http"
+import { Server } from "socket.io"
+import * as AgentNamespace from "./AgentNamespace.js"
+import type * as SocketSession from "./SocketSession.js"
+import * as VisitorNamespace from "./VisitorNamespace.js"
+
+/** The typed Socket.io server of this application. */
+export type RealtimeServer = Server<RealtimeEvents.ClientToServerEvents, RealtimeEvents.ServerToClientEvents>
+
+/** How to run Socket.io on the application's HTTP server. */
+export interface SocketServerOptions extends SocketSession.SessionOptions {
+  readonly ownOrigin?: string | undefined
+  /** Any Origin for shops that list none (development). */
+  readonly openWhenUnconfigured: boolean
+  readonly pingInterval?: Duration.DurationInput | undefined
+  readonly pingTimeout?: Duration.DurationInput | undefined
+  /** The largest message a client may send; 16 KB by default. */
+  readonly maxHttpBufferSize?: number | undefined
+  /** Socket.io's adapter (e.g. PostgreSQL's) when several instances share rooms. */
+  readonly adapter?: ((nsp: any) => any) | undefined
+}
+
+/**
+ * Attaches Socket.io (namespaces `/visitor` and `/agent`) to the given HTTP server as a scoped
+ * resource: on release every socket is told to go, the engine closes, and the HTTP server is left
+ * to its owner. Handlers run through `runtime`.
+ */
+export const make = (
+  http: HttpServer,
+  runtime: Runtime.Runtime<VisitorNamespace.VisitorR | AgentNamespace.AgentR>,
+  options: SocketServerOptions
+) =>
+  Effect.acquireRelease(
+    Effect.sync(() => {
+      const io: RealtimeServer = new Server(http, {
+        pingInterval: Duration.toMillis(options.pingInterval ?? "25 seconds"),
+        pingTimeout: Duration.toMillis(options.pingTimeout ?? "20 seconds"),
+        maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
+        cors: { origin: true, credentials: false },
+        serveClient: true,
+        ...(options.adapter === undefined ? {} : { adapter: options.adapter })
+      })
+      const visitors = io.of("/visitor")
+      const agents = io.of("/agent")
+      VisitorNamespace.attach(visitors, agents, runtime, options)
+      AgentNamespace.attach(agents, visitors, runtime, options)
+      return io
+    }),
+    (io) =>
+      Effect.promise(async () => {
+        io.local.disconnectSockets(true)
+        for (const nsp of [io.of("/visitor"), io.of("/agent"), io.of("/")]) {
+          nsp.local.disconnectSockets(true)
+          await Promise.resolve(nsp.adapter.close()).catch(() => undefined)
+        }
+        io.engine.close()
+      })
+  )

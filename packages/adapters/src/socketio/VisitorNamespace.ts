@@ -1,0 +1,140 @@
+import { Chat, ChatEvent, Handoff, History, Locale, Message, RealtimeEvents, RealtimeHub, ShopDirectory, type Ids, type Turn } from "@chatbot-node/domain"
+import { Effect, Option, Runtime, Schema, Stream } from "effect"
+import type { Namespace, Socket } from "socket.io"
+import { VisitorTokens } from "../koa/VisitorTokens.js"
+import * as OriginPolicy from "./OriginPolicy.js"
+import { decode, SocketRefusal } from "./SocketAcks.js"
+import * as SocketSession from "./SocketSession.js"
+
+/** What the visitor namespace needs from the application. */
+export type VisitorR = Chat | Handoff | History | ShopDirectory | VisitorTokens | RealtimeHub
+
+/** Who a visitor socket is, fixed at the handshake. */
+export interface VisitorData {
+  readonly shopId: Ids.ShopId
+  readonly visitorId: Ids.VisitorId
+  readonly locale: Locale.Locale
+}
+
+/** Settings of the visitor namespace. */
+export interface VisitorOptions extends OriginPolicy.OriginOptions, SocketSession.SessionOptions {}
+
+const Handshake = Schema.Struct({ token: Schema.String.pipe(Schema.maxLength(4096)), locale: Schema.optional(Schema.String.pipe(Schema.maxLength(35))) })
+
+const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
+const encodeMessage = Schema.encodeSync(Message.Message)
+
+/** The room of a conversation, in both namespaces (typing indicators cross instances through it). */
+export const room = (conversationId: string) => `c:${conversationId}`
+
+const handshakeLocale = (socket: Socket, asked: string | undefined): Locale.Locale =>
+  Option.getOrElse(
+    Option.orElse(Option.flatMap(Option.fromNullable(asked), Locale.fromTag), () =>
+      Locale.fromTags((socket.handshake.headers["accept-language"] ?? "").split(",").map((t) => t.split(";")[0] ?? ""))),
+    () => "en" as const
+  )
+
+/** Checks the visitor token on the handshake and the Origin against the shop's allowed origins. */
+const authenticate = (socket: Socket, options: VisitorOptions) =>
+  Effect.gen(function*() {
+    const refused = new SocketRefusal({ code: "unauthorized", message: "A valid visitor token is required." })
+    const auth = yield* Effect.mapError(decode(Handshake, socket.handshake.auth), () => refused)
+    const claims = yield* Effect.mapError((yield* VisitorTokens).verify(auth.token), () => refused)
+    const shop = yield* (yield* ShopDirectory).getShop(claims.shopId).pipe(Effect.orElseSucceed(() => Option.none()))
+    if (Option.isNone(shop)) return yield* refused
+    if (!OriginPolicy.allows(shop.value, socket.handshake.headers.origin, options)) {
+      return yield* new SocketRefusal({ code: "forbidden_origin", message: "This page may not use the shop's chat." })
+    }
+    socket.data = { shopId: claims.shopId, visitorId: claims.visitorId, locale: handshakeLocale(socket, auth.locale) } satisfies VisitorData
+  })
+
+/**
+ * The visitor namespace: send a message (acknowledged with the stored id, then the reply's
+ * ChatEvents as `chat:event`), typing both ways, ask for a human, and resume after a reconnect
+ * from the last seen `seq` (read from the store, so it works after a server restart).
+ */
+export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runtime<VisitorR>, options: VisitorOptions) => {
+  nsp.use(SocketSession.middleware(runtime, (socket) => authenticate(socket, options)))
+  nsp.on("connection", (socket) => {
+    const visitor = socket.data as VisitorData
+    const session = SocketSession.make(runtime, socket, () => visitor.locale, options)
+    const emit = (event: ChatEvent.ChatEvent) => Effect.sync(() => socket.emit("chat:event", encodeEvent(event)))
+
+    /** Live events of one of the visitor's conversations; an ongoing turn's events first, without repeats. */
+    const followConversation = (conversationId: Ids.ConversationId, turn?: Turn) =>
+      session.follow(
+        conversationId,
+        Effect.flatMap(RealtimeHub, (hub) => hub.subscribeConversation(conversationId)),
+        (live) =>
+          Effect.gen(function*() {
+            socket.join(room(conversationId))
+            const seen = new Set<ChatEvent.ChatEvent>()
+            if (turn !== undefined) yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
+            yield* Stream.runForEach(live, (event) => (seen.delete(event) ? Effect.void : emit(event)))
+          }).pipe(Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId)))))
+      )
+
+    const own = (conversationId: Ids.ConversationId) =>
+      Effect.flatMap(History, (h) => h.visitorConversation(visitor.shopId, visitor.visitorId, conversationId))
+
+    session.on("message:send", (payload) =>
+      Effect.gen(function*() {
+        const body = yield* decode(RealtimeEvents.SendPayload, payload)
+        const followed = body.conversationId !== undefined && session.follows(body.conversationId)
+        if (body.conversationId !== undefined && !followed) {
+          yield* own(body.conversationId)
+          yield* followConversation(body.conversationId)
+        }
+        const turn = yield* (yield* Chat).send({
+          shopId: visitor.shopId,
+          visitorId: visitor.visitorId,
+          text: body.text,
+          clientMessageId: body.clientMessageId,
+          conversationId: body.conversationId,
+          locale: Option.getOrUndefined(Option.flatMap(Option.fromNullable(body.locale), Locale.fromTag)),
+          context: body.context
+        })
+        if (!session.follows(turn.conversation.id)) yield* followConversation(turn.conversation.id, turn)
+        return { conversationId: turn.conversation.id, messageId: turn.visitorMessage.id, seq: turn.visitorMessage.seq, duplicate: turn.duplicate }
+      }))
+
+    session.on("typing", (payload) =>
+      Effect.gen(function*() {
+        const body = yield* decode(RealtimeEvents.TypingPayload, payload)
+        if (!session.follows(body.conversationId)) return yield* new SocketRefusal({ code: "not_found", message: "Not a conversation of this chat." })
+        const event = new ChatEvent.Typing({ conversationId: body.conversationId, from: "visitor", typing: body.typing })
+        agents.to(room(body.conversationId)).emit("chat:event", encodeEvent(event))
+        socket.to(room(body.conversationId)).emit("chat:event", encodeEvent(event))
+        return {}
+      }))
+
+    session.on("human:request", (payload) =>
+      Effect.gen(function*() {
+        const body = yield* decode(RealtimeEvents.ConversationRef, payload)
+        if (!session.follows(body.conversationId)) {
+          yield* own(body.conversationId)
+          yield* followConversation(body.conversationId)
+        }
+        const updated = yield* (yield* Handoff).requestHuman(visitor.shopId, visitor.visitorId, body.conversationId)
+        return { status: updated.status }
+      }))
+
+    session.on("resume", (payload) =>
+      Effect.gen(function*() {
+        const body = yield* decode(RealtimeEvents.ResumePayload, payload)
+        yield* own(body.conversationId)
+        yield* followConversation(body.conversationId)
+        const limit = 100
+        const transcript = yield* (yield* History).visitorTranscript(visitor.shopId, visitor.visitorId, body.conversationId, {
+          afterSeq: body.afterSeq,
+          limit
+        })
+        return {
+          status: transcript.conversation.status,
+          messages: transcript.messages.map((m) => encodeMessage(m)),
+          hasMore: transcript.messages.length === limit
+        }
+      }))
+  })
+  return nsp
+}
