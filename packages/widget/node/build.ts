@@ -1,0 +1,53 @@
+import { build } from "esbuild"
+import { mkdir, rename, rm, stat, readdir } from "node:fs/promises"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+
+/** The widget package's folder. */
+export const packageDir = fileURLToPath(new URL("..", import.meta.url))
+/** Where the built files go: widget.js (the loader) and widget-panel.js (the panel chunk). */
+export const defaultOutDir = join(packageDir, "dist")
+/** The files a build writes. */
+export const outputs = ["widget.js", "widget-panel.js"] as const
+
+/**
+ * Builds the widget, minified: the loader as a classic script (it reads its own `<script>` tag)
+ * and the panel as an ES module the loader imports on first open. Writes to a temporary folder
+ * and renames, so a server reading the files never sees half a build.
+ */
+export const buildWidget = async (outDir: string = defaultOutDir): Promise<void> => {
+  const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`
+  const common = { bundle: true, minify: true, target: "es2022", legalComments: "none", logLevel: "warning", charset: "utf8" } as const
+  try {
+    await build({ ...common, entryPoints: [join(packageDir, "src/loader.ts")], outfile: join(tmp, "widget.js"), format: "iife" })
+    await build({ ...common, entryPoints: [join(packageDir, "src/widget.ts")], outfile: join(tmp, "widget-panel.js"), format: "esm" })
+    await mkdir(outDir, { recursive: true })
+    for (const file of outputs) await rename(join(tmp, file), join(outDir, file))
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+const newest = async (dir: string): Promise<number> => {
+  let latest = 0
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    latest = Math.max(latest, entry.isDirectory() ? await newest(path) : (await stat(path)).mtimeMs)
+  }
+  return latest
+}
+
+/** Whether the built files are missing or older than a source file. */
+export const isStale = async (outDir: string = defaultOutDir): Promise<boolean> => {
+  try {
+    const built = Math.min(...(await Promise.all(outputs.map(async (f) => (await stat(join(outDir, f))).mtimeMs))))
+    return built < (await newest(join(packageDir, "src")))
+  } catch {
+    return true
+  }
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await buildWidget()
+  console.log(`widget built in ${defaultOutDir}`)
+}
