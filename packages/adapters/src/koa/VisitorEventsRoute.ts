@@ -1,0 +1,94 @@
+import { ChatEvent, ConversationStore, Errors, Handoff, Ids, RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
+import type Router from "@koa/router"
+import { Duration, Effect, Option, Schema, Stream } from "effect"
+import type Koa from "koa"
+import * as SseFrame from "../sse/SseFrame.js"
+import { decodeBody } from "./ChatBody.js"
+import { requestLocale, type Handler } from "./Handler.js"
+import { identify } from "./VisitorIdentity.js"
+import type { VisitorTokens } from "./VisitorTokens.js"
+
+/** What the visitor's events and handoff routes need (besides what identifying a visitor needs). */
+export type VisitorEventsR = ConversationStore | RealtimeHub | Handoff | ShopDirectory | VisitorTokens | Effect.Effect.Context<ReturnType<typeof identify>>
+
+const Query = Schema.Struct({
+  shopId: Schema.optional(Ids.ShopId),
+  userId: Schema.optional(Schema.String),
+  afterSeq: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.nonNegative()))
+})
+
+const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
+
+/** The visitor's own conversation named in the path, or 404 as if it did not exist. */
+const ownConversation = (ctx: Koa.Context) =>
+  Effect.gen(function*() {
+    const locale = requestLocale(ctx)
+    const query = yield* decodeBody(Query, ctx.query, locale)
+    const visitor = yield* identify(ctx, { shopId: query.shopId, userId: query.userId }, locale)
+    const raw = (ctx as Koa.Context & { params: Record<string, string> }).params.id ?? ""
+    const id = yield* Schema.decodeUnknown(Ids.ConversationId)(raw).pipe(Effect.mapError(() => new Errors.ConversationNotFound({ conversationId: "" })))
+    const found = yield* (yield* ConversationStore).getVisitorConversation(visitor.shopId, visitor.visitorId, id)
+    if (Option.isNone(found)) return yield* new Errors.ConversationNotFound({ conversationId: id })
+    const header = /^\s*(\d{1,9})\s*$/.exec(ctx.get("last-event-id"))
+    return { visitor, conversation: found.value, afterSeq: header === null ? query.afterSeq ?? 0 : Number(header[1]) }
+  })
+
+/**
+ * `GET /api/conversations/:id/events`: the visitor's live feed of their conversation as SSE:
+ * `message` events (agents', system and finished bot messages, `id:` their seq) and `status`
+ * changes (handoff), plus `typing`. Messages stored after `Last-Event-ID` (a seq) are replayed
+ * first, so a reconnecting widget misses nothing; a heartbeat comment keeps proxies open.
+ */
+export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<VisitorEventsR> => (ctx) =>
+  Effect.scoped(Effect.gen(function*() {
+    const { conversation, afterSeq } = yield* ownConversation(ctx)
+    const live = yield* (yield* RealtimeHub).subscribeConversation(conversation.id)
+    const stored = (yield* (yield* ConversationStore).listMessages(conversation.id, { afterSeq, limit: 100 }))
+      .filter((m) => !(m.role === "bot" && m.status === "streaming"))
+    const sent = new Set<string>()
+    const toFrame = (event: ChatEvent.ChatEvent) => {
+      if (event._tag === "message") {
+        if (sent.has(event.message.id)) return undefined
+        sent.add(event.message.id)
+        return SseFrame.frame({ id: String(event.message.seq), event: "message", data: JSON.stringify(encodeEvent(event)) })
+      }
+      if (event._tag === "status" || event._tag === "typing") return SseFrame.frame({ event: event._tag, data: JSON.stringify(encodeEvent(event)) })
+      return undefined
+    }
+    ctx.respond = false
+    const res = ctx.res
+    res.writeHead(200, { ...SseFrame.headers })
+    ctx.req.socket.setNoDelay(true)
+    res.write("retry: 3000\n\n")
+    const initial = [
+      ...stored.map((message) => new ChatEvent.MessageStored({ message })),
+      new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status })
+    ]
+    const write = (text: string | undefined) => Effect.sync(() => { if (text !== undefined && !res.writableEnded) res.write(text) })
+    for (const event of initial) yield* write(toFrame(event))
+    const beats = Stream.tick(heartbeat).pipe(Stream.drop(1), Stream.map(() => SseFrame.comment("heartbeat")))
+    yield* live.pipe(
+      Stream.map(toFrame),
+      Stream.merge(beats),
+      Stream.runForEach(write)
+    )
+  })).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
+
+/** `POST /api/conversations/:id/human`: the visitor asks for a person; the bot stops. Answers the new status. */
+export const requestHuman: Handler<VisitorEventsR> = (ctx) =>
+  Effect.gen(function*() {
+    const { visitor, conversation } = yield* ownConversation(ctx)
+    ctx.req.resume()
+    const updated = yield* (yield* Handoff).requestHuman(visitor.shopId, visitor.visitorId, conversation.id).pipe(
+      Effect.catchTag("InvalidTransition", () => Effect.succeed(conversation))
+    )
+    ctx.set("Cache-Control", "no-store")
+    ctx.body = { conversationId: updated.id, status: updated.status }
+  })
+
+/** Adds the visitor's events feed and handoff request to a router. */
+export const addVisitorEventsRoutes = (router: Router, wrap: (h: Handler<VisitorEventsR>) => Koa.Middleware, heartbeat: Duration.DurationInput = Duration.seconds(15)) => {
+  router.get("/api/conversations/:id/events", wrap(conversationEvents(heartbeat)))
+  router.post("/api/conversations/:id/human", wrap(requestHuman))
+  return router
+}
