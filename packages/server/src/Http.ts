@@ -5,6 +5,7 @@ import { Context, Duration, Effect, Layer } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { ServerConfig } from "./Config.js"
+import * as Realtime from "./Realtime.js"
 import * as Static from "./Static.js"
 
 /** Where the server listens, once it does. */
@@ -15,7 +16,7 @@ export class HttpAddress extends Context.Tag("@chatbot-node/server/HttpAddress")
  * release it stops accepting, lets running replies finish up to SHUTDOWN_GRACE, then closes every
  * connection (replies still running are then stored as interrupted when Chat's scope closes).
  */
-export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | Chat | ConversationStore | SqlClient.SqlClient | KoaApp.ApiR> = Layer.scoped(
+export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | Chat | ConversationStore | SqlClient.SqlClient | KoaApp.ApiR | Realtime.RealtimeR> = Layer.scoped(
   HttpAddress,
   Effect.gen(function*() {
     const settings = yield* ServerConfig
@@ -31,7 +32,7 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
       startedAt: Date.now(),
       heartbeat: settings.heartbeat,
       proxy: settings.trustProxy,
-      extra: [Static.middleware(settings)]
+      extra: [Static.middleware(settings), Realtime.adminPages()]
     })
     const server = createServer(app.callback())
     server.keepAliveTimeout = 65_000
@@ -59,6 +60,7 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
         yield* closing.await
       })
     )
+    yield* Realtime.attach(server)
     const host = settings.host === "0.0.0.0" || settings.host === "::" ? "localhost" : settings.host
     return { port, url: `http://${host}:${port}` }
   })

@@ -3,13 +3,13 @@ import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
 import { AdminTokens, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
-import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
 import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
 import { FetchHttpClient } from "@effect/platform"
 import { Config, Effect, Layer } from "effect"
 import * as ServerConfigModule from "./Config.js"
 import { ServerConfig } from "./Config.js"
 import * as FirstAdmin from "./FirstAdmin.js"
+import * as Realtime from "./Realtime.js"
 import * as ServedShops from "./ServedShops.js"
 
 /** The database the settings name: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR; migrated. */
@@ -46,6 +46,6 @@ export const AdminTokensLive = Layer.unwrapEffect(
 
 /** Every port and use case the HTTP server needs, built once. */
 export const ServicesLive = Layer.mergeAll(Chat.Default, History.Default, AdminTokensLive, FirstAdmin.layer).pipe(
-  Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, MemoryRealtimeHub.layer, TokensLive)),
+  Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, Realtime.HubLive, TokensLive)),
   Layer.provideMerge(ServerConfigModule.layer)
 )
