@@ -154,11 +154,11 @@ export const translate = (
     }
   }
 
-  const end = Stream.suspend(() =>
-    progress.terminal
-      ? Stream.empty
-      : Stream.fail(CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx))
-  )
+  const end = Stream.suspend(() => {
+    if (progress.terminal) return Stream.empty
+    const error = CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx)
+    return Stream.fromEffect(Effect.zipRight(CozeErrors.logFailure(error, ctx), Effect.fail(error)))
+  })
 
   return events.pipe(
     Stream.takeWhile((event) => event.event !== "done"),

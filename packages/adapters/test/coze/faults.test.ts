@@ -1,4 +1,5 @@
 import type { CozeSimulator } from "@chatbot-node/coze-sim"
+import type { BotEvent, BotGateway } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { CozeOptions } from "../../src/coze/CozeConfig.js"
@@ -18,11 +19,10 @@ const since = (s: CozeSimulator) => {
   })
 }
 
-const withGateway = (overrides: Partial<CozeOptions> = {}) =>
-  <A, E>(effect: Effect.Effect<A, E, any>) =>
-    Effect.provide(effect, gatewayLayer(patOptions(sim(), overrides))) as Effect.Effect<A, E, never>
+const withGateway = (overrides: Partial<CozeOptions> = {}) => <A, E>(effect: Effect.Effect<A, E, BotGateway>) =>
+  Effect.provide(effect, gatewayLayer(patOptions(sim(), overrides)))
 
-const completes = (events: ReadonlyArray<{ readonly _tag: string }>) => expect(tags(events as any).at(-1)).toBe("TurnCompleted")
+const completes = (events: ReadonlyArray<BotEvent.BotEvent>) => expect(tags(events).at(-1)).toBe("TurnCompleted")
 
 describe("Coze gateway under injected faults: a typed error or a clean retry", () => {
   it.live("HTTP 502 before the stream: retried, then completes", () =>
