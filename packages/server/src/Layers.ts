@@ -1,4 +1,4 @@
-import { Chat, History } from "@chatbot-node/domain"
+import { Chat, Handoff, History } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
 import { AdminTokens, VisitorTokens } from "@chatbot-node/adapters/koa"
@@ -45,7 +45,8 @@ export const AdminTokensLive = Layer.unwrapEffect(
 )
 
 /** Every port and use case the HTTP server needs, built once. */
-export const ServicesLive = Layer.mergeAll(Chat.Default, History.Default, AdminTokensLive, FirstAdmin.layer).pipe(
+export const ServicesLive = Layer.mergeAll(Handoff.Default, History.Default, AdminTokensLive, FirstAdmin.layer).pipe(
+  Layer.provideMerge(Chat.Default),
   Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, Realtime.HubLive, TokensLive)),
   Layer.provideMerge(ServerConfigModule.layer)
 )

@@ -9,10 +9,11 @@ import { addHealthRoute } from "./HealthRoutes.js"
 import { defaultLimitBytes } from "./RequestBody.js"
 import { addStaffRoutes, type StaffRoutesR } from "./StaffRoutes.js"
 import { addVisitorRoutes, type VisitorRoutesR } from "./VisitorRoutes.js"
+import { addVisitorEventsRoutes, type VisitorEventsR } from "./VisitorEventsRoute.js"
 import type { Duration } from "effect"
 
 /** What the API needs from the application's layers. */
-export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR | StaffRoutesR | BotRoutesR
+export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR | StaffRoutesR | BotRoutesR | VisitorEventsR
 
 /** How to build the Koa app of the API. */
 export interface ApiOptions<R extends ApiR> {
@@ -67,6 +68,7 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   const router = new Router()
   addChatRoutes(router, wrap, { bodyLimitBytes: limit, heartbeat: options.heartbeat })
   addVisitorRoutes(router, wrap, limit)
+  addVisitorEventsRoutes(router, wrap, options.heartbeat)
   addAuthRoutes(router, wrap, limit)
   addStaffRoutes(router, wrap)
   addBotRoutes(router, wrap, limit)
