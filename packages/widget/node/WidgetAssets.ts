@@ -45,7 +45,9 @@ const readFolder = async (dir: string, into: Map<string, Asset>) => {
 export const middleware = (options: WidgetAssetsOptions): Koa.Middleware => {
   const distDir = options.distDir ?? defaultOutDir
   const loaded = (async () => {
-    if (options.build !== false && (await isStale(distDir))) await buildWidget(distDir)
+    if (options.build !== false && (await isStale(distDir))) {
+      await buildWidget(distDir).catch((error: unknown) => console.error("the widget could not be built (npm run build:widget):", error))
+    }
     const assets = new Map<string, Asset>()
     await readFolder(options.pagesDir, assets)
     for (const file of outputs) {
@@ -54,10 +56,9 @@ export const middleware = (options: WidgetAssetsOptions): Koa.Middleware => {
     }
     return assets
   })()
-  loaded.catch((error: unknown) => console.error("the widget could not be built:", error))
   return async (ctx, next) => {
     if (ctx.method !== "GET" && ctx.method !== "HEAD") return next()
-    const assets = await loaded.catch(() => new Map<string, Asset>())
+    const assets = await loaded
     const asset = assets.get(ctx.path)
     if (asset === undefined) return next()
     ctx.type = asset.type

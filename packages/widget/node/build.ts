@@ -1,4 +1,3 @@
-import { build } from "esbuild"
 import { mkdir, rename, rm, stat, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,9 +12,11 @@ export const outputs = ["widget.js", "widget-panel.js"] as const
 /**
  * Builds the widget, minified: the loader as a classic script (it reads its own `<script>` tag)
  * and the panel as an ES module the loader imports on first open. Writes to a temporary folder
- * and renames, so a server reading the files never sees half a build.
+ * and renames, so a server reading the files never sees half a build. esbuild (a devDependency)
+ * is loaded only here, so a server installed without devDependencies runs on a prebuilt dist.
  */
 export const buildWidget = async (outDir: string = defaultOutDir): Promise<void> => {
+  const { build } = await import("esbuild")
   const tmp = `${outDir}.tmp-${process.pid}-${Date.now()}`
   const common = { bundle: true, minify: true, target: "es2022", legalComments: "none", logLevel: "warning", charset: "utf8" } as const
   try {
