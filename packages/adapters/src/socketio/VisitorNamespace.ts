@@ -69,7 +69,11 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
           Effect.gen(function*() {
             socket.join(room(conversationId))
             const seen = new Set<ChatEvent.ChatEvent>()
-            if (turn !== undefined) yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
+            if (turn !== undefined) {
+              // The visitor's own message went out before this socket could follow the new conversation.
+              if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }))
+              yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
+            }
             yield* Stream.runForEach(live, (event) => (seen.delete(event) ? Effect.void : emit(event)))
           }).pipe(Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId)))))
       )
