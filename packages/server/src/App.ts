@@ -1,11 +1,11 @@
-import type { AdminDirectory, BotGateway, Chat, ConversationStore } from "@chatbot-node/domain"
+import type { AdminDirectory, BotGateway, Chat, ConversationStore, ShopDirectory } from "@chatbot-node/domain"
 import { Layer } from "effect"
 import type { ServerConfig } from "./Config.js"
 import * as Http from "./Http.js"
 import { ServicesLive } from "./Layers.js"
 
 /** What the application provides to those who run it (tests reach the rest over HTTP). */
-export type App = Http.HttpAddress | Chat | ConversationStore | ServerConfig | AdminDirectory | BotGateway
+export type App = Http.HttpAddress | Chat | ConversationStore | ServerConfig | AdminDirectory | BotGateway | ShopDirectory
 
 /** The whole application: config, database, bot, catalog, use cases and the HTTP server, built once. */
 export const AppLive: Layer.Layer<App, unknown> = Http.layer.pipe(Layer.provideMerge(ServicesLive))

@@ -1,4 +1,4 @@
-import { Ids } from "@chatbot-node/domain"
+import { Ids, RateLimitPolicy } from "@chatbot-node/domain"
 import { Config, ConfigError, Context, Duration, Effect, Either, Layer, Option, Redacted, Schema } from "effect"
 import { randomBytes } from "node:crypto"
 import { mkdir, readFile, writeFile } from "node:fs/promises"
@@ -29,6 +29,12 @@ export interface ServerSettings {
   readonly demoTokenDelayMs: { readonly min: number; readonly max: number }
   readonly heartbeat: Duration.Duration
   readonly trustProxy: boolean
+  /** RATE_LIMIT_VISITOR / RATE_LIMIT_IP / RATE_LIMIT_LOGIN as `points/seconds`. */
+  readonly rateLimits: RateLimitPolicy.RateLimits
+  /** Where rate-limit counters live: REDIS_URL, else PostgreSQL when DATABASE_URL is set, else memory. */
+  readonly redisUrl: Option.Option<Redacted.Redacted>
+  /** Bearer token `/metrics` requires (METRICS_TOKEN); none leaves it open. */
+  readonly metricsToken: Option.Option<Redacted.Redacted>
 }
 
 /** The settings as a service. */
@@ -94,6 +100,12 @@ const jwtSecret = (nodeEnv: string, dataDir: string) =>
     return Redacted.make(fresh)
   })
 
+const limit = (name: string, fallback: RateLimitPolicy.Limit) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((raw) => Either.mapLeft(RateLimitPolicy.parseLimit(raw), (message) => invalid(name, message))),
+    Config.withDefault(fallback)
+  )
+
 /** Reads every setting; a bad value fails naming its variable (e.g. `Invalid data at PORT`). */
 export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effect.gen(function*() {
   const nodeEnv = yield* Config.literal("development", "production", "test")("NODE_ENV").pipe(Config.withDefault("development" as const))
@@ -128,7 +140,14 @@ export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effe
       max: yield* Config.integer("DEMO_TOKEN_DELAY_MAX_MS").pipe(Config.withDefault(30))
     },
     heartbeat: yield* seconds("SSE_HEARTBEAT", Duration.seconds(15)),
-    trustProxy: yield* Config.boolean("TRUST_PROXY").pipe(Config.withDefault(production))
+    trustProxy: yield* Config.boolean("TRUST_PROXY").pipe(Config.withDefault(production)),
+    rateLimits: {
+      visitorMessages: yield* limit("RATE_LIMIT_VISITOR", RateLimitPolicy.defaults.visitorMessages),
+      ipMessages: yield* limit("RATE_LIMIT_IP", RateLimitPolicy.defaults.ipMessages),
+      ipLogins: yield* limit("RATE_LIMIT_LOGIN", RateLimitPolicy.defaults.ipLogins)
+    },
+    redisUrl: yield* Config.option(Config.redacted("REDIS_URL")),
+    metricsToken: yield* Config.option(Config.redacted("METRICS_TOKEN"))
   } satisfies ServerSettings
 })
 

@@ -1,5 +1,5 @@
 import { Chat, ConversationStore, type Errors } from "@chatbot-node/domain"
-import { KoaApp } from "@chatbot-node/adapters/koa"
+import { KoaApp, Metrics } from "@chatbot-node/adapters/koa"
 import { SqlClient } from "@effect/sql"
 import { Context, Duration, Effect, Layer } from "effect"
 import { createServer } from "node:http"
@@ -16,7 +16,7 @@ export class HttpAddress extends Context.Tag("@chatbot-node/server/HttpAddress")
  * release it stops accepting, lets running replies finish up to SHUTDOWN_GRACE, then closes every
  * connection (replies still running are then stored as interrupted when Chat's scope closes).
  */
-export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | Chat | ConversationStore | SqlClient.SqlClient | KoaApp.ApiR | Realtime.RealtimeR> = Layer.scoped(
+export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | Chat | ConversationStore | SqlClient.SqlClient | KoaApp.ApiR | Realtime.RealtimeR | Metrics.Metrics> = Layer.scoped(
   HttpAddress,
   Effect.gen(function*() {
     const settings = yield* ServerConfig
@@ -26,12 +26,16 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
     const recovered = yield* store.interruptStreamingReplies
     if (recovered > 0) yield* Effect.logWarning(`${recovered} replies left streaming by the last run are now interrupted`)
     const runtime = yield* Effect.runtime<KoaApp.ApiR>()
+    const metrics = yield* Metrics.Metrics
+    metrics.setActiveReplies(() => Effect.runPromise(chat.activeTurns))
     const app = KoaApp.makeApp({
       runtime,
       healthProbe: sql`select 1`,
       startedAt: Date.now(),
       heartbeat: settings.heartbeat,
       proxy: settings.trustProxy,
+      production: settings.nodeEnv === "production",
+      metrics: { service: metrics, token: settings.metricsToken },
       extra: [Static.middleware(settings), Realtime.adminPages()]
     })
     const server = createServer(app.callback())

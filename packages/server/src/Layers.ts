@@ -1,11 +1,11 @@
 import { Chat, Handoff, History } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
-import { AdminTokens, VisitorTokens } from "@chatbot-node/adapters/koa"
+import { AdminTokens, Metrics, OriginPolicy, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
 import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
 import { FetchHttpClient } from "@effect/platform"
-import { Config, Effect, Layer } from "effect"
+import { Config, Effect, Layer, Option } from "effect"
 import * as ServerConfigModule from "./Config.js"
 import { ServerConfig } from "./Config.js"
 import * as FirstAdmin from "./FirstAdmin.js"
@@ -23,6 +23,27 @@ export const BotLive = Layer.unwrapEffect(
     s.bot._tag === "Coze"
       ? Layer.provide(CozeBotGateway.layerConfig(), FetchHttpClient.layer)
       : LocalBotGateway.layer({ tokenDelayMs: s.demoTokenDelayMs }))
+)
+
+/** Prometheus metrics, and the bot measured (time to first token, failures by code). */
+export const MeteredBotLive = Metrics.meterBotGateway.pipe(Layer.provide(BotLive), Layer.provideMerge(Metrics.layer))
+
+/** Rate limits (the domain's policy, configured): counted in Redis, else PostgreSQL, else memory. */
+export const RateLimiterLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) =>
+    RateLimiter.layer({
+      limits: s.rateLimits,
+      store: Option.isSome(s.redisUrl)
+        ? { _tag: "redis", url: s.redisUrl.value }
+        : Option.isSome(s.databaseUrl)
+        ? { _tag: "postgres", url: s.databaseUrl.value }
+        : { _tag: "memory" }
+    }))
+)
+
+/** Which origins may call the API and frame the pages: each shop's own; any outside production. */
+export const OriginPolicyLive = Layer.unwrapEffect(
+  Effect.map(ServerConfig, (s) => OriginPolicy.layer({ ownOrigin: new URL(s.publicUrl).origin, openWhenUnconfigured: s.nodeEnv !== "production" }))
 )
 
 /** The catalog: the demo catalog, its images served by this server. */
@@ -45,8 +66,8 @@ export const AdminTokensLive = Layer.unwrapEffect(
 )
 
 /** Every port and use case the HTTP server needs, built once. */
-export const ServicesLive = Layer.mergeAll(Handoff.Default, History.Default, AdminTokensLive, FirstAdmin.layer).pipe(
+export const ServicesLive = Layer.mergeAll(Handoff.Default, History.Default, AdminTokensLive, FirstAdmin.layer, RateLimiterLive, OriginPolicyLive).pipe(
   Layer.provideMerge(Chat.Default),
-  Layer.provideMerge(Layer.mergeAll(StoresLive, BotLive, CatalogLive, Realtime.HubLive, TokensLive)),
+  Layer.provideMerge(Layer.mergeAll(StoresLive, MeteredBotLive, CatalogLive, Realtime.HubLive, TokensLive)),
   Layer.provideMerge(ServerConfigModule.layer)
 )

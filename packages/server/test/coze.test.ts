@@ -49,6 +49,16 @@ describe("the server against the Coze simulator", () => {
     expect((await post("/api/coze/chat", { shopId: "shop-c", userId: "user-002", message: "hello", botId: sim.bots.plain })).status).toBe(403)
   })
 
+  it("counts upstream failures by reason and code in /metrics, and times the first token", async () => {
+    sim.fault({ kind: "chatFailed", code: 4011, msg: "quota exceeded", count: 1 })
+    const failed = await post("/api/coze/chat", { shopId: "shop-c", userId: "user-003", message: "hello" })
+    expect(failed.status).toBeGreaterThanOrEqual(500)
+    sim.clearFaults()
+    const text = await (await fetch(`${server.url}/metrics`)).text()
+    expect(text).toMatch(/chatbot_upstream_errors_total\{reason="[a-z_]+",code="4011"\} 1/)
+    expect(Number(/chatbot_time_to_first_token_seconds_count (\d+)/.exec(text)?.[1])).toBeGreaterThan(0)
+  })
+
   it("lists the workspace's bots for admins and creates one for an owner", async () => {
     const list = await fetch(`${server.url}/api/coze/bots`, { headers: { Authorization: `Bearer ${agent}` } })
     const bots = ((await list.json()) as any).bots as Array<{ id: string; provider: string }>

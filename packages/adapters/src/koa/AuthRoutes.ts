@@ -6,11 +6,12 @@ import { AdminTokens } from "./AdminTokens.js"
 import { decodeBody } from "./ChatBody.js"
 import { refuse, requestLocale, type Handler } from "./Handler.js"
 import * as PasswordHash from "./PasswordHash.js"
+import { enforce, type RateLimiter } from "./RateLimiter.js"
 import { readJson } from "./RequestBody.js"
 import { adminJson, requireAdmin } from "./StaffAuth.js"
 
 /** What the staff auth routes need. */
-export type AuthRoutesR = AdminDirectory | AdminTokens
+export type AuthRoutesR = AdminDirectory | AdminTokens | RateLimiter
 
 const LoginBody = Schema.Struct({
   email: Schema.String.pipe(Schema.minLength(3), Schema.maxLength(254)),
@@ -26,6 +27,7 @@ const wrongCredentials = refuse(401, "invalid_credentials", "Wrong email or pass
 export const login = (bodyLimitBytes: number): Handler<AuthRoutesR> => (ctx) =>
   Effect.gen(function*() {
     const locale = requestLocale(ctx)
+    yield* enforce(ctx, { _tag: "login", ip: ctx.ip }, locale)
     const body = yield* decodeBody(LoginBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
     const found = yield* (yield* AdminDirectory).findByEmail(body.email.trim())
     const matches = yield* PasswordHash.verify(body.password, Option.match(found, { onNone: () => PasswordHash.decoy, onSome: (c) => c.passwordHash }))

@@ -6,12 +6,14 @@ import * as SseFrame from "../sse/SseFrame.js"
 import { ApiError, statusOf } from "./ApiError.js"
 import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
 import { refuse, requestLocale, type Handler } from "./Handler.js"
+import { enforce, type RateLimiter } from "./RateLimiter.js"
 import { readJson } from "./RequestBody.js"
+import type { OriginPolicy } from "./OriginPolicy.js"
 import { identify } from "./VisitorIdentity.js"
 import type { VisitorTokens } from "./VisitorTokens.js"
 
 /** What the chat routes need from the application. */
-export type ChatRoutesR = Chat | ShopDirectory | VisitorTokens
+export type ChatRoutesR = Chat | ShopDirectory | VisitorTokens | RateLimiter | OriginPolicy
 
 /** Limits of the chat routes. */
 export interface ChatRouteOptions {
@@ -26,11 +28,13 @@ const encodeMessage = Schema.encodeSync(Message.Message)
 const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
   Effect.gen(function*() {
     ctx.state.locale = undefined
+    yield* enforce(ctx, { _tag: "messageFromIp", ip: ctx.ip }, requestLocale(ctx))
     const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
     ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
     const locale = requestLocale(ctx)
     const body = yield* decodeBody(ChatBody, raw, locale)
     const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+    yield* enforce(ctx, { _tag: "message", ip: ctx.ip, shopId: visitor.shopId, visitorId: visitor.visitorId }, locale)
     const chat = yield* Chat
     return yield* chat.send({
       shopId: visitor.shopId,

@@ -6,14 +6,18 @@ import { addBotRoutes, type BotRoutesR } from "./BotRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
 import { run, type Handler } from "./Handler.js"
 import { addHealthRoute } from "./HealthRoutes.js"
+import type { Metrics } from "./Metrics.js"
+import { metricsEndpoint, requestCounter } from "./Metrics.js"
+import type { OriginPolicy } from "./OriginPolicy.js"
 import { defaultLimitBytes } from "./RequestBody.js"
+import { corsMiddleware, headersMiddleware } from "./Security.js"
 import { addStaffRoutes, type StaffRoutesR } from "./StaffRoutes.js"
 import { addVisitorRoutes, type VisitorRoutesR } from "./VisitorRoutes.js"
 import { addVisitorEventsRoutes, type VisitorEventsR } from "./VisitorEventsRoute.js"
-import type { Duration } from "effect"
+import type { Duration, Option, Redacted } from "effect"
 
 /** What the API needs from the application's layers. */
-export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR | StaffRoutesR | BotRoutesR | VisitorEventsR
+export type ApiR = ChatRoutesR | VisitorRoutesR | AuthRoutesR | StaffRoutesR | BotRoutesR | VisitorEventsR | OriginPolicy
 
 /** How to build the Koa app of the API. */
 export interface ApiOptions<R extends ApiR> {
@@ -28,6 +32,10 @@ export interface ApiOptions<R extends ApiR> {
   readonly proxy?: boolean | undefined
   /** More routes (pages, static files) the server adds, run before the API. */
   readonly extra?: ReadonlyArray<Koa.Middleware> | undefined
+  /** Prometheus metrics at `/metrics` (behind the token when one is given). */
+  readonly metrics?: { readonly service: Metrics["Type"]; readonly token: Option.Option<Redacted.Redacted<string>> } | undefined
+  /** HSTS and other production-only headers. */
+  readonly production?: boolean | undefined
 }
 
 const messages: Record<number, string> = {
@@ -73,7 +81,12 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   addStaffRoutes(router, wrap)
   addBotRoutes(router, wrap, limit)
   addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
+  if (options.metrics !== undefined) app.use(requestCounter(options.metrics.service))
   app.use(jsonErrors)
+  if (options.metrics !== undefined) app.use(metricsEndpoint(options.metrics.service, options.metrics.token))
+  const runtime = options.runtime as Runtime.Runtime<OriginPolicy>
+  app.use(headersMiddleware(runtime, { production: options.production ?? false }))
+  app.use(corsMiddleware(runtime))
   for (const middleware of options.extra ?? []) app.use(middleware)
   app.use(router.routes())
   app.use(router.allowedMethods())

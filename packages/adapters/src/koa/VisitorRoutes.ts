@@ -5,11 +5,12 @@ import type Koa from "koa"
 import { decodeBody } from "./ChatBody.js"
 import { requestLocale, type Handler } from "./Handler.js"
 import { readJson } from "./RequestBody.js"
-import { identify, tokenVisitorPrefix } from "./VisitorIdentity.js"
+import type { OriginPolicy } from "./OriginPolicy.js"
+import { checkOrigin, identify, tokenVisitorPrefix } from "./VisitorIdentity.js"
 import { VisitorTokens } from "./VisitorTokens.js"
 
 /** What the visitor routes need. */
-export type VisitorRoutesR = History | ShopDirectory | VisitorTokens
+export type VisitorRoutesR = History | ShopDirectory | VisitorTokens | OriginPolicy
 
 const SessionBody = Schema.Struct({ shopId: Ids.ShopId })
 
@@ -30,6 +31,7 @@ export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> =
     const body = yield* decodeBody(SessionBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
     const shop = yield* (yield* ShopDirectory).getShop(body.shopId)
     if (Option.isNone(shop)) return yield* new Errors.ShopNotFound({ shopId: body.shopId })
+    yield* checkOrigin(ctx, shop.value.id, locale)
     const visitorId = Ids.VisitorId.make(`${tokenVisitorPrefix}${Ids.randomToken()}`)
     const issued = yield* (yield* VisitorTokens).issue({ shopId: shop.value.id, visitorId })
     ctx.status = 201

@@ -17,6 +17,9 @@ export const startServer = async (env: Record<string, string> = {}) => {
     DEMO_TOKEN_DELAY_MIN_MS: "3",
     DEMO_TOKEN_DELAY_MAX_MS: "6",
     SHUTDOWN_GRACE: "5",
+    RATE_LIMIT_VISITOR: "100000/60",
+    RATE_LIMIT_IP: "100000/60",
+    RATE_LIMIT_LOGIN: "100000/60",
     ...env
   })))
   const runtime = ManagedRuntime.make(AppLive.pipe(Layer.provide(Layer.setConfigProvider(provider))))

@@ -1,0 +1,101 @@
+import { type Locale, RateLimitPolicy } from "@chatbot-node/domain"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
+import type Koa from "koa"
+import { RateLimiterMemory, type RateLimiterAbstract, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible"
+import { ApiError } from "./ApiError.js"
+
+/** Where the counters live: this process, Redis (shared by every instance) or PostgreSQL. */
+export type RateLimitStore =
+  | { readonly _tag: "memory" }
+  | { readonly _tag: "redis"; readonly url: Redacted.Redacted<string> }
+  | { readonly _tag: "postgres"; readonly url: Redacted.Redacted<string> }
+
+/**
+ * Counts limited actions (rate-limiter-flexible). The limits are the domain's (`RateLimitPolicy`);
+ * a shared store that fails falls back to counting in memory rather than refusing everyone.
+ */
+export class RateLimiter extends Context.Tag("@chatbot-node/adapters/RateLimiter")<RateLimiter, {
+  readonly limits: RateLimitPolicy.RateLimits
+  /** Charges one point; `Some(ms)` to wait when the limit is reached. */
+  readonly consume: (charge: RateLimitPolicy.Charge) => Effect.Effect<Option.Option<number>>
+}>() {}
+
+/** Options of the rate limiter. */
+export interface RateLimiterOptions {
+  readonly limits?: RateLimitPolicy.RateLimits | undefined
+  readonly store?: RateLimitStore | undefined
+}
+
+const connect = (store: RateLimitStore) =>
+  Effect.gen(function*() {
+    switch (store._tag) {
+      case "memory":
+        return { client: undefined, close: Effect.void }
+      case "redis": {
+        const { Redis } = yield* Effect.promise(() => import("ioredis"))
+        const client = new Redis(Redacted.value(store.url), { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
+        client.on("error", () => {})
+        return { client, close: Effect.promise(() => client.quit().catch(() => "")) }
+      }
+      case "postgres": {
+        const pg = yield* Effect.promise(() => import("pg"))
+        const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2 })
+        client.on("error", () => {})
+        return { client, close: Effect.promise(() => client.end()) }
+      }
+    }
+  })
+
+/** Builds the limiter; a Redis or PostgreSQL connection lives as long as the scope. */
+export const make = (options: RateLimiterOptions = {}) =>
+  Effect.gen(function*() {
+    const limits = options.limits ?? RateLimitPolicy.defaults
+    const store = options.store ?? { _tag: "memory" }
+    const { client, close } = yield* Effect.acquireRelease(connect(store), (c) => c.close)
+    const limiters = new Map<string, RateLimiterAbstract>()
+    const limiterFor = (charge: RateLimitPolicy.Charge) => {
+      const name = `${charge.name}:${charge.limit.points}:${charge.limit.windowSeconds}`
+      let limiter = limiters.get(name)
+      if (limiter === undefined) {
+        const base = { keyPrefix: `rl:${name}`, points: charge.limit.points, duration: charge.limit.windowSeconds }
+        const insurance = new RateLimiterMemory(base)
+        limiter = store._tag === "redis"
+          ? new RateLimiterRedis({ ...base, storeClient: client, insuranceLimiter: insurance })
+          : store._tag === "postgres"
+          ? new RateLimiterPostgres({ ...base, storeClient: client, storeType: "pool", tableName: "rate_limits", insuranceLimiter: insurance }, () => {})
+          : insurance
+        limiters.set(name, limiter)
+      }
+      return limiter
+    }
+    return RateLimiter.of({
+      limits,
+      consume: (charge) =>
+        Effect.promise(() =>
+          limiterFor(charge).consume(charge.key).then(
+            () => Option.none<number>(),
+            (refused: unknown) => refused instanceof RateLimiterRes ? Option.some(refused.msBeforeNext) : Option.none<number>()
+          )
+        )
+    })
+  })
+
+/** The limiter as a scoped layer. */
+export const layer = (options: RateLimiterOptions = {}): Layer.Layer<RateLimiter> => Layer.scoped(RateLimiter, make(options))
+
+/**
+ * Charges an action; past a limit, fails with 429, `Retry-After` set and the refusal in the
+ * visitor's language.
+ */
+export const enforce = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale: Locale.Locale) =>
+  Effect.gen(function*() {
+    const limiter = yield* RateLimiter
+    for (const charge of RateLimitPolicy.chargesFor(limiter.limits, action)) {
+      const wait = yield* limiter.consume(charge)
+      if (Option.isSome(wait)) {
+        ctx.set("Retry-After", String(RateLimitPolicy.retryAfterSeconds(wait.value)))
+        ctx.req.resume()
+        return yield* new ApiError({ status: 429, code: "rate_limited", message: RateLimitPolicy.refusal(locale, wait.value) })
+      }
+    }
+  })
