@@ -154,6 +154,8 @@ function renderConversation() {
   const rows = [...state.messages.values()].sort((a, b) => a.seq - b.seq).map((m) => {
     const li = text("li", "", m.role)
     li.append(text("span", m.role, "who"), document.createTextNode(m.status === "streaming" ? state.streams.get(m.id) ?? "" : m.text))
+    if (m.products?.length) li.append(text("small", ` · products: ${m.products.map((p) => p.name).join(", ")}`))
+    if (m.status === "interrupted" || m.status === "failed") li.append(text("small", ` (${m.status})`))
     return li
   })
   for (const [id, streamed] of state.streams) {
