@@ -344,7 +344,7 @@ export const mount: Mount = (host, config) => {
     if (!online) view.setStatus("offline")
     await loadHistory()
     if (state.conversationId === undefined && state.outbox.length === 0) {
-      const hello = view.add("bot", new Date())
+      const hello = view.add("bot", new Date(), "hello")
       hello.setText(t(locale, "welcome"))
     }
     for (const item of state.outbox) {

@@ -148,12 +148,12 @@ export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: Pan
   const metaKey: Record<Role, StringKey> = { visitor: "you", bot: "bot", agent: "agent", system: "system" }
 
   /** Adds a message bubble at the end of the transcript. */
-  const add = (role: Role, at: Date, agentName?: string): Bubble => {
+  const add = (role: Role, at: Date, extraClass = ""): Bubble => {
     const wasAtBottom = nearBottom()
-    const item = el("div", `m ${role}`)
+    const item = el("div", `m ${role} ${extraClass}`.trim())
     const meta = el("div", "meta")
     const who = el("span", "", meta)
-    who.textContent = role === "system" ? "" : agentName ?? t(locale, metaKey[role])
+    who.textContent = role === "system" ? "" : t(locale, metaKey[role])
     const time = el("time", "", meta)
     time.dateTime = at.toISOString()
     time.textContent = `${role === "system" ? "" : " · "}${timeFormat().format(at)}`
@@ -246,7 +246,10 @@ export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: Pan
         const button = el("button", "", suggestions)
         button.type = "button"
         button.textContent = text
-        button.addEventListener("click", () => events.submit(text))
+        button.addEventListener("click", () => {
+          input.focus()
+          events.submit(text)
+        })
       }
     }
   }
