@@ -56,14 +56,14 @@ header button:focus-visible,header select:focus-visible{outline-color:var(--oa)}
 .card .price{font-weight:700}
 .card .stock{font-size:12.5px;color:#1e6b34}.card .stock.out{color:#a40e26}
 .card a{margin-top:auto;align-self:flex-start;color:var(--a);font-weight:600;font-size:13.5px;padding:2px 0}
-.sugg{display:flex;flex-wrap:wrap;gap:6px;padding:0 12px 8px}
-.sugg button{border:1px solid var(--a);color:var(--a);background:var(--bg);border-radius:16px;padding:5px 11px;cursor:pointer;font-size:13.5px;text-align:left}
+.sugg{display:flex;gap:6px;padding:0 12px 8px;overflow-x:auto;scrollbar-width:thin}
+.sugg button{flex:0 0 auto;white-space:nowrap;border:1px solid var(--a);color:var(--a);background:var(--bg);border-radius:16px;padding:5px 11px;cursor:pointer;font-size:13.5px;text-align:left}
 .typing{padding:0 14px 6px;font-size:13px;color:var(--mu)}
 .typing[hidden]{display:none}
 .err-bar{color:#a40e26;font-size:13px;padding:0 12px 6px}
 .err-bar:empty{display:none}
 form{display:flex;gap:8px;padding:8px 10px 10px;border-top:1px solid #d0d7de;align-items:flex-end}
-textarea{flex:1;resize:none;border:1px solid #8c959f;border-radius:10px;padding:8px 10px;min-height:40px;max-height:120px;background:var(--bg);font-size:16px;line-height:1.35}
+textarea{flex:1;box-sizing:border-box;resize:none;border:1px solid #8c959f;border-radius:10px;padding:8px 10px;min-height:40px;max-height:120px;background:var(--bg);font-size:16px;line-height:1.35}
 .send{background:var(--a);color:var(--oa);border:0;border-radius:10px;padding:0 14px;height:40px;cursor:pointer;font-weight:600}
 .tools{display:flex;justify-content:flex-end;padding:0 10px}
 .human{background:transparent;border:0;color:var(--a);text-decoration:underline;cursor:pointer;font-size:13px;padding:4px 2px}
