@@ -50,6 +50,8 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
       })
     }).pipe(Effect.orDie)
     const port = (server.address() as AddressInfo).port
+    // Attached first so that it is released last: the HTTP grace period below runs before Socket.io closes.
+    yield* Realtime.attach(server)
     yield* Effect.addFinalizer(() =>
       Effect.gen(function*() {
         const closed = Effect.async<void>((resume) => {
@@ -59,12 +61,12 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
         server.closeIdleConnections()
         const running = yield* chat.activeTurns
         if (running > 0) yield* Effect.logInfo(`shutting down: waiting up to ${Duration.format(settings.shutdownGrace)} for ${running} replies`)
-        yield* chat.awaitIdle.pipe(Effect.timeout(settings.shutdownGrace), Effect.ignore)
+        // A finalizer runs uninterruptibly: the wait must be made interruptible for the timeout to end it.
+        yield* chat.awaitIdle.pipe(Effect.interruptible, Effect.timeout(settings.shutdownGrace), Effect.ignore)
         server.closeAllConnections()
         yield* closing.await
       })
     )
-    yield* Realtime.attach(server)
     const host = settings.host === "0.0.0.0" || settings.host === "::" ? "localhost" : settings.host
     return { port, url: `http://${host}:${port}` }
   })
