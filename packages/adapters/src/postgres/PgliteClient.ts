@@ -3,7 +3,7 @@ import { SqlClient, SqlConnection, SqlError } from "@effect/sql"
 import { makeCompiler } from "@effect/sql-pg/PgClient"
 import { PGlite, type Results } from "@electric-sql/pglite"
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
-import { Context, Effect, Layer, Scope, Stream } from "effect"
+import { Context, Deferred, Effect, Exit, FiberId, Layer, type Scope, Stream } from "effect"
 import { mkdirSync } from "node:fs"
 
 /** Where an embedded PGlite keeps its files; no `dataDir` means in memory (for tests). */
@@ -19,6 +19,48 @@ const sqlError = (cause: unknown) =>
     cause,
     message: `Failed to execute statement: ${cause instanceof Error ? cause.message : String(cause)}`
   })
+
+/**
+ * A first-come, first-served lock held for a scope. Effect's Semaphore lets a fiber that releases
+ * take the permit straight back before the woken waiter runs, which starves writers behind a
+ * busy reader; here a release hands the lock to the oldest waiter directly.
+ */
+const makeFairLock = () => {
+  interface Ticket {
+    granted: boolean
+    readonly turn: Deferred.Deferred<void>
+  }
+  const queue: Array<Ticket> = []
+  let locked = false
+  const grant = (ticket: Ticket) => {
+    ticket.granted = true
+    Deferred.unsafeDone(ticket.turn, Exit.void)
+  }
+  const release = (ticket: Ticket) => {
+    if (!ticket.granted) {
+      const index = queue.indexOf(ticket)
+      if (index >= 0) queue.splice(index, 1)
+      return
+    }
+    const next = queue.shift()
+    if (next !== undefined) grant(next)
+    else locked = false
+  }
+  const hold: Effect.Effect<void, never, Scope.Scope> = Effect.uninterruptibleMask((restore) =>
+    Effect.suspend(() => {
+      const ticket: Ticket = { granted: false, turn: Deferred.unsafeMake<void>(FiberId.none) }
+      if (locked) queue.push(ticket)
+      else {
+        locked = true
+        ticket.granted = true
+      }
+      return Effect.addFinalizer(() => Effect.sync(() => release(ticket))).pipe(
+        Effect.zipRight(ticket.granted ? Effect.void : restore(Deferred.await(ticket.turn)))
+      )
+    })
+  )
+  return hold
+}
 
 const makeConnection = (db: PGlite): SqlConnection.Connection => {
   const query = <T>(sql: string, params: ReadonlyArray<unknown>, rowMode: "object" | "array" = "object") =>
@@ -49,8 +91,8 @@ const makeConnection = (db: PGlite): SqlConnection.Connection => {
 
 /**
  * An in-process `SqlClient` over an embedded PGlite. PGlite has one connection underneath, so every
- * statement and every transaction holds a single permit: a statement of one fiber never lands
- * inside another fiber's transaction.
+ * statement and every transaction holds one fair lock for its duration: a statement of one fiber
+ * never lands inside another fiber's transaction, and waiters are served in arrival order.
  */
 export const make = (
   options: PgliteClientOptions = {}
@@ -69,13 +111,7 @@ export const make = (
       (db) => Effect.promise(() => db.close()).pipe(Effect.ignore)
     )
     const connection = makeConnection(db)
-    const semaphore = yield* Effect.makeSemaphore(1)
-    const acquirer: SqlConnection.Connection.Acquirer = Effect.uninterruptibleMask((restore) =>
-      restore(semaphore.take(1)).pipe(
-        Effect.zipRight(Effect.addFinalizer(() => semaphore.release(1))),
-        Effect.as(connection)
-      )
-    )
+    const acquirer: SqlConnection.Connection.Acquirer = Effect.as(makeFairLock(), connection)
     const client = yield* SqlClient.make({
       acquirer,
       transactionAcquirer: acquirer,
