@@ -11,7 +11,14 @@ import * as PgliteClient from "./PgliteClient.js"
 export type DatabaseError = SqlError | Migrator.MigrationError
 
 const migrated = <E, R>(client: Layer.Layer<SqlClient.SqlClient | R, E>) =>
-  Layer.provideMerge(Layer.effectDiscard(migrate), client)
+  Layer.provideMerge(
+    Layer.effectDiscard(
+      Effect.tap(migrate, (ran) =>
+        ran.length > 0 ? Effect.logInfo(`applied migrations: ${ran.map(([id, name]) => `${id}_${name}`).join(", ")}`) : Effect.void
+      )
+    ),
+    client
+  )
 
 /** An embedded PGlite, migrated: files under `dataDir`, or in memory when it is absent (tests). */
 export const layerPglite = (options: { readonly dataDir?: string | undefined } = {}) =>
