@@ -61,8 +61,21 @@ export const headersMiddleware = (runtime: Runtime.Runtime<OriginPolicy>, option
     Effect.map((origins) => origins.join(" ")),
     Effect.orElseSucceed(() => "")
   )
+  // The shops' origins change rarely: read them at most every 10 s, off the request's path once known.
+  let current: { readonly value: string; readonly at: number } | undefined
+  let refreshing = false
+  const refresh = () => {
+    refreshing = true
+    return Runtime.runPromise(runtime)(ancestors).then((value) => {
+      current = { value, at: Date.now() }
+      refreshing = false
+      return value
+    })
+  }
   return async (ctx, next) => {
-    ;(ctx.res as WithAncestors).frameAncestors = await Runtime.runPromise(runtime)(ancestors)
+    if (current === undefined) await refresh()
+    else if (!refreshing && Date.now() - current.at > 10_000) void refresh()
+    ;(ctx.res as WithAncestors).frameAncestors = current?.value ?? ""
     return secure(ctx, next)
   }
 }

@@ -1,0 +1,192 @@
+/**
+ * HTTP throughput and cold start of the server (issue 5). Requests/s of `GET /health` and of the
+ * non-streamed chat (`POST /api/coze/chat`, demo bot, token delay 0) against a bare Koa app serving
+ * the same shapes, in the same run; cold start (process start to the first `/health` 200) of the
+ * compiled server on PGlite and on PostgreSQL (TEST_DATABASE_URL or DATABASE_URL; skipped without).
+ * Servers run as child processes on 127.0.0.1; the load (autocannon) runs in this process.
+ * Needs `npm run build` first. Run: npm run bench:http. Writes bench/results/http.json and http.md.
+ */
+import autocannon from "autocannon"
+import { type ChildProcess, execSync, spawn } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import * as os from "node:os"
+import { join } from "node:path"
+import { performance } from "node:perf_hooks"
+import { setTimeout as sleep } from "node:timers/promises"
+
+const root = new URL("..", import.meta.url).pathname
+const main = join(root, "packages/server/dist/main.js")
+if (!existsSync(main)) throw new Error("run `npm run build` first (bench/http.ts measures the compiled server)")
+const duration = Number(process.env.BENCH_SECONDS ?? 5)
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+const postgresUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL
+
+const bareKoa = `
+import Koa from "koa"
+const app = new Koa()
+app.use(async (ctx) => {
+  if (ctx.method === "GET" && ctx.path === "/health") { ctx.body = { status: "ok", database: "connected", uptime: process.uptime() }; return }
+  if (ctx.method === "POST" && ctx.path === "/api/coze/chat") {
+    let raw = ""; for await (const c of ctx.req) raw += c
+    const body = JSON.parse(raw)
+    ctx.body = { conversationId: "c", reply: "Hello! " + String(body.message), products: [] }
+    return
+  }
+  ctx.status = 404
+})
+app.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listening"))
+`
+
+const children: Array<ChildProcess> = []
+process.on("exit", () => { for (const c of children) c.kill("SIGKILL") })
+
+const start = (args: ReadonlyArray<string>, env: Record<string, string>) => {
+  const inherited: Record<string, string | undefined> = { ...process.env }
+  delete inherited.DATABASE_URL
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+  children.push(child)
+  child.stderr?.resume()
+  child.stdout?.resume()
+  return child
+}
+
+const stop = async (child: ChildProcess) => {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once("exit", resolve))
+  child.kill("SIGTERM")
+  await Promise.race([exited, sleep(15_000).then(() => child.kill("SIGKILL"))])
+}
+
+/** Polls `/health` every 2 ms; the time from `t0` to the first 200. */
+const firstHealthy = async (port: number, t0: number, limitMs = 60_000) => {
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health`)
+      await res.arrayBuffer()
+      if (res.status === 200) return performance.now() - t0
+    } catch { /* not listening yet */ }
+    if (performance.now() - t0 > limitMs) throw new Error(`no /health 200 on ${port} within ${limitMs} ms`)
+    await sleep(2)
+  }
+}
+
+let nextPort = 39100 + Math.floor(Math.random() * 500)
+const serverEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
+  PORT: String(nextPort++),
+  HOST: "127.0.0.1",
+  NODE_ENV: "test",
+  DATA_DIR: dataDir,
+  DEMO_TOKEN_DELAY_MIN_MS: "0",
+  DEMO_TOKEN_DELAY_MAX_MS: "0",
+  RATE_LIMIT_VISITOR: "1000000/60",
+  RATE_LIMIT_IP: "1000000/60",
+  ...extra
+})
+
+const load = async (port: number, kind: "health" | "chat") => {
+  let n = 0
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections,
+    duration,
+    requests: [
+      kind === "health"
+        ? { method: "GET", path: "/health" }
+        : {
+          method: "POST",
+          path: "/api/coze/chat",
+          headers: { "content-type": "application/json" },
+          setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ shopId: "bench", userId: `v-${n++ % 5000}`, message: "Hello" }) })
+        }
+    ]
+  })
+  const ok = result["2xx"]
+  return { rps: Math.round(result.requests.average), p50ms: result.latency.p50, p99ms: result.latency.p99, ok, non2xx: result.non2xx, errors: result.errors }
+}
+
+const throughput = async () => {
+  const rows: Array<Record<string, unknown>> = []
+  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-http-"))
+  const bareEnv = { PORT: String(nextPort++) }
+  const bare = start(["--input-type=module", "-e", bareKoa], bareEnv)
+  const env = serverEnv(dataDir)
+  const server = start([main], env)
+  try {
+    await firstHealthy(Number(bareEnv.PORT), performance.now())
+    await firstHealthy(Number(env.PORT), performance.now())
+    for (const kind of ["health", "chat"] as const) {
+      await load(Number(env.PORT), kind) // warm-up (JIT, PGlite caches); not recorded
+      const baseline = await load(Number(bareEnv.PORT), kind)
+      const ours = await load(Number(env.PORT), kind)
+      rows.push({ route: kind === "health" ? "GET /health" : "POST /api/coze/chat (demo bot, delay 0)", bareKoaRps: baseline.rps, serverRps: ours.rps, ratio: Math.round((ours.rps / baseline.rps) * 1000) / 1000, serverP50ms: ours.p50ms, serverP99ms: ours.p99ms, serverNon2xx: ours.non2xx, serverErrors: ours.errors })
+    }
+  } finally {
+    await stop(server)
+    await stop(bare)
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return rows
+}
+
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+const coldStart = async (label: string, extra: (dataDir: string) => Record<string, string>, runs = 5) => {
+  const times: Array<number> = []
+  const dataDir = mkdtempSync(join(os.tmpdir(), "bench-cold-"))
+  try {
+    for (let i = 0; i < runs + 1; i++) {
+      const env = serverEnv(dataDir, extra(dataDir))
+      const t0 = performance.now()
+      const child = start([main], env)
+      const ms = await firstHealthy(Number(env.PORT), t0)
+      await stop(child)
+      if (i > 0) times.push(ms) // the first run creates and migrates the database
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  return { database: label, runs, medianMs: Math.round(median(times)), minMs: Math.round(Math.min(...times)), maxMs: Math.round(Math.max(...times)) }
+}
+
+const rows = await throughput()
+console.table(rows)
+const cold = [await coldStart("PGlite (migrated data dir)", () => ({}))]
+if (postgresUrl !== undefined && postgresUrl !== "") cold.push(await coldStart("PostgreSQL", () => ({ DATABASE_URL: postgresUrl })))
+else console.log("cold start on PostgreSQL skipped: set TEST_DATABASE_URL")
+console.table(cold)
+
+const health = rows.find((r) => r.route === "GET /health")!
+const coldPg = cold.find((c) => c.database === "PostgreSQL")
+const targets = {
+  healthAtLeast80PercentOfBareKoa: (health.ratio as number) >= 0.8,
+  coldStartPostgresAtMost400ms: coldPg === undefined ? null : coldPg.medianMs <= 400
+}
+console.log("targets:", targets)
+
+const machine = {
+  node: process.version,
+  cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "?"}`,
+  commit: (() => { try { return execSync("git rev-parse --short HEAD", { cwd: root }).toString().trim() } catch { return "?" } })(),
+  duration,
+  connections,
+  note: "load generator and both servers share the machine (2 cores, shared with other work): ratios are the figure to read"
+}
+writeFileSync(join(root, "bench/results/http.json"), JSON.stringify({ date: new Date().toISOString(), machine, throughput: rows, coldStart: cold, targets }, null, 2) + "\n")
+const md = [
+  "# bench/http.ts",
+  "",
+  `${machine.node}, ${machine.cpus}, commit ${machine.commit}; autocannon ${connections} connections x ${duration} s per row, from the bench process; servers are child processes on 127.0.0.1.`,
+  "",
+  "| route | bare Koa req/s | server req/s | ratio | server p50 ms | server p99 ms | non-2xx |",
+  "|---|---:|---:|---:|---:|---:|---:|",
+  ...rows.map((r) => `| ${r.route} | ${r.bareKoaRps} | ${r.serverRps} | ${r.ratio} | ${r.serverP50ms} | ${r.serverP99ms} | ${r.serverNon2xx} |`),
+  "",
+  "| cold start (process start → first /health 200) | runs | median ms | min ms | max ms |",
+  "|---|---:|---:|---:|---:|",
+  ...cold.map((c) => `| ${c.database} | ${c.runs} | ${c.medianMs} | ${c.minMs} | ${c.maxMs} |`),
+  "",
+  `Targets: /health ≥ 80 % of bare Koa: ${targets.healthAtLeast80PercentOfBareKoa}; cold start ≤ 400 ms on PostgreSQL: ${targets.coldStartPostgresAtMost400ms ?? "not measured"}.`,
+  ""
+].join("\n")
+writeFileSync(join(root, "bench/results/http.md"), md)
+console.log("wrote bench/results/http.json and bench/results/http.md")
