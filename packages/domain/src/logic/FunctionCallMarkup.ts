@@ -200,6 +200,7 @@ export const makeIncrementalParser = (): IncrementalParser => {
   }
   return {
     push: (chunk) => {
+      if (machine.passes(chunk)) return { text: chunk, calls: noCalls }
       machine.feed(chunk, false)
       return take()
     },

@@ -118,15 +118,14 @@ export class IncrementalFunctionCallParser {
 
   constructor(private readonly decode: BlockDecoder) {}
 
+  /** True when `chunk` is plain text that can be shown as it is (the common case): then do not feed it. */
+  passes(chunk: string): boolean {
+    return this.held.length === 0 && !this.inBlock && chunk.indexOf("<") === -1 &&
+      chunk.charCodeAt(chunk.length - 1) !== 93
+  }
+
   /** Consumes a chunk; with `final`, the input ends after it and nothing is held back. */
   feed(chunk: string, final: boolean): void {
-    if (this.held.length === 0 && !this.inBlock && !final) {
-      // The common case in a stream: plain text with nothing to hold back.
-      if (chunk.indexOf("<") === -1 && chunk.charCodeAt(chunk.length - 1) !== 93) {
-        this.text += chunk
-        return
-      }
-    }
     const w = this.held.length === 0 ? chunk : this.held + chunk
     this.held = ""
     let pos = 0
