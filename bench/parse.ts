@@ -342,6 +342,7 @@ writeFileSync(
     2
   ) + "\n"
 )
+const cell = (s: string) => s.replaceAll("|", "\\|")
 const md = [
   "# bench/parse.ts: function-call markup parser",
   "",
@@ -354,7 +355,7 @@ const md = [
   "| what | ms | MB/s | × indexOf scan | × regex strip |",
   "|---|---:|---:|---:|---:|",
   ...rows.map((r) =>
-    `| ${r.name} | ${r.ms.toFixed(1)} | ${r.mbPerS.toFixed(0)} (${r.bestMbPerS.toFixed(0)}) | ${r.vsIndexOf.toFixed(2)} | ${r.vsRegex.toFixed(2)} |`
+    `| ${cell(r.name)} | ${r.ms.toFixed(1)} | ${r.mbPerS.toFixed(0)} (${r.bestMbPerS.toFixed(0)}) | ${r.vsIndexOf.toFixed(2)} | ${r.vsRegex.toFixed(2)} |`
   ),
   "",
   `Sparse corpus (${sparseBytes.toFixed(2)} MB, one block per ~4.5 KB, ${sparseBlocks.calls.length} calls):`,
