@@ -64,5 +64,5 @@ describe("Socket.io: reconnecting after a server restart", () => {
     } finally {
       await server.stop()
     }
-  })
+  }, 90_000)
 })

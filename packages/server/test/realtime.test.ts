@@ -35,7 +35,9 @@ describe("Socket.io: the visitor namespace", () => {
     const done = await events.next((e) => e._tag === "done")
     expect(done.status).toBe("complete")
     const tags = events.events.map((e) => e._tag)
-    expect(tags[0]).toBe("started")
+    // The visitor's own stored message first (as on the live feed), then the turn's events as over SSE.
+    expect(tags.slice(0, 2)).toEqual(["message", "started"])
+    expect(events.events[0].message).toMatchObject({ id: ack.messageId, role: "visitor", seq: 1 })
     expect(tags).toContain("delta")
     expect(tags).toContain("products")
     const reply = events.events.find((e) => e._tag === "message" && e.message.role === "bot")
@@ -171,5 +173,5 @@ describe("Socket.io: the agent namespace and human handoff", () => {
     await v.events.next((e) => e._tag === "status" && e.status === "closed")
     expect(await agent.emitWithAck("reply", { conversationId, text: "late" })).toMatchObject({ ok: false, error: { code: "forbidden" } })
     expect(await agent.emitWithAck("takeover", { conversationId: "not an id" })).toMatchObject({ ok: false, error: { code: "bad_request" } })
-  })
+  }, 60_000)
 })

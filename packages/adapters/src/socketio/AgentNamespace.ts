@@ -1,7 +1,8 @@
-import { type Admin, type ChatErrors, ChatEvent, Handoff, History, Message, Realtime, RealtimeEvents, RealtimeHub, type Conversation, type Ids } from "@chatbot-node/domain"
+import { type Admin, type ChatErrors, ChatEvent, Handoff, History, Message, RealtimeEvents, RealtimeHub, type Conversation, type Ids } from "@chatbot-node/domain"
 import { Effect, Option, Runtime, Schema, Stream } from "effect"
 import type { Namespace, Socket } from "socket.io"
 import { AdminTokens } from "../koa/AdminTokens.js"
+import * as EncodedEvents from "./EncodedEvents.js"
 import { decode, SocketRefusal } from "./SocketAcks.js"
 import * as SocketSession from "./SocketSession.js"
 import { room } from "./VisitorNamespace.js"
@@ -11,8 +12,6 @@ export type AgentR = AdminTokens | Handoff | History | RealtimeHub
 
 const Handshake = Schema.Struct({ token: Schema.String.pipe(Schema.maxLength(4096)) })
 
-const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
-const encodeConversationEvent = Schema.encodeSync(Realtime.ConversationEvent)
 const encodeMessage = Schema.encodeSync(Message.Message)
 
 /** The inbox cares about who holds a conversation and what was said, not every streamed word. */
@@ -54,7 +53,7 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
         Effect.flatMap(RealtimeHub, (hub) => hub.subscribeConversation(conversationId)),
         (live) =>
           Effect.sync(() => socket.join(room(conversationId))).pipe(
-            Effect.zipRight(Stream.runForEach(live, (event) => Effect.sync(() => socket.emit("chat:event", encodeEvent(event))))),
+            Effect.zipRight(Stream.runForEach(live, (event) => Effect.sync(() => socket.emit("chat:event", EncodedEvents.chatEvent(event))))),
             Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId))))
           )
       )
@@ -67,7 +66,7 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
           Effect.flatMap(RealtimeHub, (hub) => hub.subscribeShop(shopId)),
           (live) =>
             Stream.runForEach(Stream.filter(live, (e) => inboxWorthy(e.event)), (e) =>
-              Effect.sync(() => socket.emit("inbox:event", encodeConversationEvent(e))))
+              Effect.sync(() => socket.emit("inbox:event", EncodedEvents.conversationEvent(e))))
         )
 
     session.on("inbox", (payload) =>
@@ -133,7 +132,7 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
       Effect.gen(function*() {
         const body = yield* decode(RealtimeEvents.TypingPayload, payload)
         if (!session.follows(`c:${body.conversationId}`)) return yield* new SocketRefusal({ code: "not_found", message: "Watch the conversation first." })
-        const event = encodeEvent(new ChatEvent.Typing({ conversationId: body.conversationId, from: "agent", typing: body.typing }))
+        const event = EncodedEvents.chatEvent(new ChatEvent.Typing({ conversationId: body.conversationId, from: "agent", typing: body.typing }))
         visitors.to(room(body.conversationId)).emit("chat:event", event)
         socket.to(room(body.conversationId)).emit("chat:event", event)
         return {}

@@ -24,8 +24,9 @@ export interface SocketServerOptions extends SocketSession.SessionOptions {
 
 /**
  * Attaches Socket.io (namespaces `/visitor` and `/agent`) to the given HTTP server as a scoped
- * resource: on release every socket is told to go, the engine closes, and the HTTP server is left
- * to its owner. Handlers run through `runtime`.
+ * resource: sockets are closed when the server's owner calls `closeAllConnections()` or when the
+ * scope ends, whichever comes first; the HTTP server itself is left to its owner. Handlers run
+ * through `runtime`.
  */
 export const make = (
   http: HttpServer,
@@ -46,6 +47,14 @@ export const make = (
       const agents = io.of("/agent")
       VisitorNamespace.attach(visitors, agents, runtime, options)
       AgentNamespace.attach(agents, visitors, runtime, options)
+      // Upgraded WebSockets are not the HTTP server's to close: when its owner closes every
+      // connection (after a grace period), the sockets go too, or `server.close()` would wait on them.
+      const closeAll = http.closeAllConnections.bind(http)
+      http.closeAllConnections = () => {
+        io.local.disconnectSockets(true)
+        io.engine.close()
+        closeAll()
+      }
       return io
     }),
     (io) =>

@@ -31,16 +31,26 @@ export interface SessionOptions {
 }
 
 export const make = <R>(runtime: Runtime.Runtime<R>, socket: Socket, locale: () => Locale.Locale, options: SessionOptions = {}): SocketSession<R> => {
-  const scope = Runtime.runSync(runtime)(Scope.make())
-  const run = Runtime.runSync(runtime)(
-    FiberSet.make<unknown, unknown>().pipe(Effect.flatMap((set) => FiberSet.runtime(set)<R>()), Scope.extend(scope))
-  )
+  // Made on the first event, so that an idle socket costs no scope and no fibers.
+  let made: { readonly scope: Scope.CloseableScope; readonly run: <A, E>(effect: Effect.Effect<A, E, R>) => unknown } | undefined
+  let closed = false
+  const lazy = () => {
+    if (made === undefined) {
+      const scope = Runtime.runSync(runtime)(Scope.make())
+      const run = Runtime.runSync(runtime)(
+        FiberSet.make<unknown, unknown>().pipe(Effect.flatMap((set) => FiberSet.runtime(set)<R>()), Scope.extend(scope))
+      )
+      made = { scope, run }
+    }
+    return made
+  }
   const bucket = TokenBucket.make(options.rate)
   const maxFeeds = options.maxFeeds ?? 20
   const feeds = new Map<string, Scope.CloseableScope>()
   socket.once("disconnect", () => {
+    closed = true
     feeds.clear()
-    Runtime.runFork(runtime)(Scope.close(scope, Exit.void))
+    if (made !== undefined) Runtime.runFork(runtime)(Scope.close(made.scope, Exit.void))
   })
 
   const unfollow = (key: string) =>
@@ -58,17 +68,18 @@ export const make = <R>(runtime: Runtime.Runtime<R>, socket: Socket, locale: () 
         const work = bucket.take(Date.now())
           ? Effect.suspend(() => handler(payload))
           : Effect.fail(new SocketRefusal({ code: "rate_limited", message: `Too many events. Wait ${bucket.waitSeconds()} seconds and try again.` }))
-        run(acknowledged(work, ack, locale()))
+        if (!closed) lazy().run(acknowledged(work, ack, locale()))
       })
     },
     follow: (key, subscribe, forward) =>
       Effect.gen(function*() {
+        if (closed) return
         yield* unfollow(key)
         if (feeds.size >= maxFeeds) {
           const oldest = feeds.keys().next()
           if (oldest.done !== true) yield* unfollow(oldest.value)
         }
-        const feed = yield* Scope.fork(scope, ExecutionStrategy.sequential)
+        const feed = yield* Scope.fork(lazy().scope, ExecutionStrategy.sequential)
         feeds.set(key, feed)
         const stream = yield* Scope.extend(subscribe, feed)
         yield* Effect.forkIn(forward(stream), feed)

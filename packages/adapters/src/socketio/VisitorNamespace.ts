@@ -3,6 +3,7 @@ import { Effect, Option, Runtime, Schema, Stream } from "effect"
 import type { Namespace, Socket } from "socket.io"
 import { VisitorTokens } from "../koa/VisitorTokens.js"
 import * as OriginPolicy from "./OriginPolicy.js"
+import * as EncodedEvents from "./EncodedEvents.js"
 import { decode, SocketRefusal } from "./SocketAcks.js"
 import * as SocketSession from "./SocketSession.js"
 
@@ -21,7 +22,6 @@ export interface VisitorOptions extends OriginPolicy.OriginOptions, SocketSessio
 
 const Handshake = Schema.Struct({ token: Schema.String.pipe(Schema.maxLength(4096)), locale: Schema.optional(Schema.String.pipe(Schema.maxLength(35))) })
 
-const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
 const encodeMessage = Schema.encodeSync(Message.Message)
 
 /** The room of a conversation, in both namespaces (typing indicators cross instances through it). */
@@ -58,7 +58,7 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
   nsp.on("connection", (socket) => {
     const visitor = socket.data as VisitorData
     const session = SocketSession.make(runtime, socket, () => visitor.locale, options)
-    const emit = (event: ChatEvent.ChatEvent) => Effect.sync(() => socket.emit("chat:event", encodeEvent(event)))
+    const emit = (event: ChatEvent.ChatEvent) => Effect.sync(() => socket.emit("chat:event", EncodedEvents.chatEvent(event)))
 
     /** Live events of one of the visitor's conversations; an ongoing turn's events first, without repeats. */
     const followConversation = (conversationId: Ids.ConversationId, turn?: Turn) =>
@@ -107,8 +107,8 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
         const body = yield* decode(RealtimeEvents.TypingPayload, payload)
         if (!session.follows(body.conversationId)) return yield* new SocketRefusal({ code: "not_found", message: "Not a conversation of this chat." })
         const event = new ChatEvent.Typing({ conversationId: body.conversationId, from: "visitor", typing: body.typing })
-        agents.to(room(body.conversationId)).emit("chat:event", encodeEvent(event))
-        socket.to(room(body.conversationId)).emit("chat:event", encodeEvent(event))
+        agents.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))
+        socket.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))
         return {}
       }))
 
