@@ -53,7 +53,7 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
         Effect.flatMap(RealtimeHub, (hub) => hub.subscribeConversation(conversationId)),
         (live) =>
           Effect.sync(() => socket.join(room(conversationId))).pipe(
-            Effect.zipRight(Stream.runForEach(live, (event) => Effect.sync(() => socket.emit("chat:event", EncodedEvents.chatEvent(event))))),
+            Effect.zipRight(Stream.runForEachChunk(live, (chunk) => Effect.sync(() => { for (const event of chunk) socket.emit("chat:event", EncodedEvents.chatEvent(event)) }))),
             Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId))))
           )
       )

@@ -74,7 +74,8 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
               if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }))
               yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
             }
-            yield* Stream.runForEach(live, (event) => (seen.delete(event) ? Effect.void : emit(event)))
+            yield* Stream.runForEachChunk(live, (chunk) =>
+              Effect.sync(() => { for (const event of chunk) if (!seen.delete(event)) socket.emit("chat:event", EncodedEvents.chatEvent(event)) }))
           }).pipe(Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId)))))
       )
 
