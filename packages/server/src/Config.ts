@@ -35,6 +35,16 @@ export interface ServerSettings {
   readonly redisUrl: Option.Option<Redacted.Redacted>
   /** Bearer token `/metrics` requires (METRICS_TOKEN); none leaves it open. */
   readonly metricsToken: Option.Option<Redacted.Redacted>
+  /** The EverShop shop whose catalog answers (EVERSHOP_URL ...); none means the demo catalog. */
+  readonly evershop?: Option.Option<EverShopSettings> | undefined
+}
+
+/** EVERSHOP_URL, EVERSHOP_PUBLIC_URL, EVERSHOP_SECRET (change notices) and EVERSHOP_CACHE_TTL (30 s). */
+export interface EverShopSettings {
+  readonly url: string
+  readonly publicUrl: string
+  readonly secret: Option.Option<Redacted.Redacted>
+  readonly cacheTtl: Duration.Duration
 }
 
 /** The settings as a service. */
@@ -106,6 +116,15 @@ const limit = (name: string, fallback: RateLimitPolicy.Limit) =>
     Config.withDefault(fallback)
   )
 
+const evershop = Effect.gen(function*() {
+  const url = yield* Config.option(Config.url("EVERSHOP_URL").pipe(Config.map((u) => u.toString().replace(/\/+$/, ""))))
+  if (Option.isNone(url)) return Option.none<EverShopSettings>()
+  const publicUrl = yield* Config.url("EVERSHOP_PUBLIC_URL").pipe(Config.map((u) => u.toString().replace(/\/+$/, "")), Config.withDefault(url.value))
+  const secret = yield* Config.option(Config.redacted("EVERSHOP_SECRET"))
+  const cacheTtl = yield* seconds("EVERSHOP_CACHE_TTL", Duration.seconds(30))
+  return Option.some<EverShopSettings>({ url: url.value, publicUrl, secret, cacheTtl })
+})
+
 /** Reads every setting; a bad value fails naming its variable (e.g. `Invalid data at PORT`). */
 export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effect.gen(function*() {
   const nodeEnv = yield* Config.literal("development", "production", "test")("NODE_ENV").pipe(Config.withDefault("development" as const))
@@ -147,7 +166,8 @@ export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effe
       ipLogins: yield* limit("RATE_LIMIT_LOGIN", RateLimitPolicy.defaults.ipLogins)
     },
     redisUrl: yield* Config.option(Config.redacted("REDIS_URL")),
-    metricsToken: yield* Config.option(Config.redacted("METRICS_TOKEN"))
+    metricsToken: yield* Config.option(Config.redacted("METRICS_TOKEN")),
+    evershop: yield* evershop
   } satisfies ServerSettings
 })
 

@@ -1,5 +1,6 @@
 import { Chat, Handoff, History } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
+import { CatalogInvalidation, EverShopCatalog } from "@chatbot-node/adapters/catalog/evershop"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
 import { AdminTokens, Metrics, OriginPolicy, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
@@ -46,8 +47,12 @@ export const OriginPolicyLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) => OriginPolicy.layer({ ownOrigin: new URL(s.publicUrl).origin, openWhenUnconfigured: s.nodeEnv !== "production" }))
 )
 
-/** The catalog: the demo catalog, its images served by this server. */
-export const CatalogLive = Layer.unwrapEffect(Effect.map(ServerConfig, (s) => DemoCatalog.layer({ baseUrl: s.publicUrl })))
+/** The catalog: the EverShop shop at EVERSHOP_URL (cached, invalidated by its extension), else the demo catalog. */
+export const CatalogLive = Layer.unwrapEffect(Effect.map(ServerConfig, (s) =>
+  Option.match(s.evershop ?? Option.none(), {
+    onNone: () => Layer.merge(DemoCatalog.layer({ baseUrl: s.publicUrl }), CatalogInvalidation.disabled),
+    onSome: (e) => EverShopCatalog.layer({ url: e.url, publicUrl: e.publicUrl, secret: e.secret, cacheTtl: e.cacheTtl }).pipe(Layer.provide(FetchHttpClient.layer))
+  })))
 
 /** Stores on the database, with the shop directory serving default settings to unconfigured shops. */
 export const StoresLive = Layer.unwrapEffect(

@@ -3,6 +3,7 @@ import type { Effect, Runtime } from "effect"
 import Koa from "koa"
 import { addAuthRoutes, type AuthRoutesR } from "./AuthRoutes.js"
 import { addBotRoutes, type BotRoutesR } from "./BotRoutes.js"
+import { addCatalogRoutes } from "./CatalogRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
 import { run, type Handler } from "./Handler.js"
 import { addHealthRoute } from "./HealthRoutes.js"
@@ -80,6 +81,7 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   addAuthRoutes(router, wrap, limit)
   addStaffRoutes(router, wrap)
   addBotRoutes(router, wrap, limit)
+  addCatalogRoutes(router, wrap, limit)
   addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
   if (options.metrics !== undefined) app.use(requestCounter(options.metrics.service))
   app.use(jsonErrors)
