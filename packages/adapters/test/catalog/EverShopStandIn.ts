@@ -21,7 +21,7 @@ export type Fault = "none" | "http500" | "graphqlError" | "slow" | "notJson" | "
 
 /** A real HTTP server on 127.0.0.1 answering the GraphQL documents the EverShop adapter sends, with EverShop's filter semantics. */
 export interface EverShopStandIn {
-  readonly url: string
+  url: string
   readonly requests: Array<{ readonly query: string; readonly variables: Record<string, unknown> }>
   fault: Fault
   showOutOfStock: boolean
