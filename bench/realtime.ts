@@ -142,7 +142,7 @@ const dataDir = mkdtempSync(join(os.tmpdir(), "chatbot-bench-rt-"))
 const ours = await start(["packages/server/src/main.ts"], {
   PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test", DATA_DIR: dataDir, JWT_SECRET: secret,
   DEMO_TOKEN_DELAY_MIN_MS: "0", DEMO_TOKEN_DELAY_MAX_MS: "0", SOCKET_RATE_BURST: "1000", SOCKET_RATE_PER_SECOND: "1000",
-  ADMIN_EMAIL: "bench@shop.example", ADMIN_PASSWORD: "bench-password-123"
+  ADMIN_EMAIL: "bench@shop.example", ADMIN_PASSWORD: "bench-password-123", RATE_LIMIT_VISITOR: "1000000/60", RATE_LIMIT_IP: "1000000/60"
 })
 const bare = await start([fileURLToPath(import.meta.url), "--bare"], {})
 try {

@@ -1,5 +1,5 @@
 import { Handoff, type Chat, type ConversationStore, type History, type RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
-import type { AdminTokens, VisitorTokens } from "@chatbot-node/adapters/koa"
+import type { AdminTokens, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
 import { PgRealtimeHub } from "@chatbot-node/adapters/realtime"
 import { PgSocketAdapter, SocketServer } from "@chatbot-node/adapters/socketio"
@@ -19,6 +19,7 @@ export type RealtimeR =
   | RealtimeHub
   | VisitorTokens.VisitorTokens
   | AdminTokens.AdminTokens
+  | RateLimiter.RateLimiter
 
 /**
  * The RealtimeHub: on PostgreSQL (DATABASE_URL) the LISTEN/NOTIFY hub, so that every instance on

@@ -107,6 +107,21 @@ describe("Socket.io: the visitor namespace", () => {
     expect(acks.filter((a) => a.error?.code === "rate_limited").length).toBeGreaterThan(0)
   })
 
+  it("applies the HTTP message limits to sockets too (20 a minute per visitor), answered in the visitor's language", async () => {
+    const session = await visitorToken(server.url, "shop-rt")
+    const socket = track(await connect(server.url, "/visitor", { token: session.token, locale: "es" }))
+    const acks: Array<any> = []
+    let conversationId: string | undefined
+    for (let i = 0; i < 21; i++) {
+      const ack = await socket.emitWithAck("message:send", { text: `hola ${i}`, clientMessageId: `rl-${i}`, ...(conversationId ? { conversationId } : {}) })
+      conversationId ??= ack.conversationId
+      acks.push(ack)
+    }
+    expect(acks.slice(0, 20).every((a) => a.ok)).toBe(true)
+    expect(acks[20]).toMatchObject({ ok: false, error: { code: "rate_limited" } })
+    expect(acks[20].error.message).toMatch(/segundos/)
+  }, 60_000)
+
   it("drops a connection that sends more than maxHttpBufferSize", async () => {
     const { socket } = await visitor()
     const closed = new Promise<string>((resolve) => socket.once("disconnect", (reason) => resolve(reason)))

@@ -1,6 +1,7 @@
-import { Chat, ChatEvent, Handoff, History, Locale, Message, RealtimeEvents, RealtimeHub, ShopDirectory, type Ids, type Turn } from "@chatbot-node/domain"
+import { Chat, ChatEvent, Handoff, History, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, type Ids, type Turn } from "@chatbot-node/domain"
 import { Effect, Option, Runtime, Schema, Stream } from "effect"
 import type { Namespace, Socket } from "socket.io"
+import { RateLimiter } from "../koa/RateLimiter.js"
 import { VisitorTokens } from "../koa/VisitorTokens.js"
 import * as OriginPolicy from "./OriginPolicy.js"
 import * as EncodedEvents from "./EncodedEvents.js"
@@ -8,7 +9,7 @@ import { decode, SocketRefusal } from "./SocketAcks.js"
 import * as SocketSession from "./SocketSession.js"
 
 /** What the visitor namespace needs from the application. */
-export type VisitorR = Chat | Handoff | History | ShopDirectory | VisitorTokens | RealtimeHub
+export type VisitorR = Chat | Handoff | History | ShopDirectory | VisitorTokens | RealtimeHub | RateLimiter
 
 /** Who a visitor socket is, fixed at the handshake. */
 export interface VisitorData {
@@ -82,9 +83,24 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
     const own = (conversationId: Ids.ConversationId) =>
       Effect.flatMap(History, (h) => h.visitorConversation(visitor.shopId, visitor.visitorId, conversationId))
 
+    /** The same message limits as over HTTP (per IP, then per visitor), shared by every instance. */
+    const chargeMessage = Effect.gen(function*() {
+      const limiter = yield* RateLimiter
+      const ip = socket.handshake.address
+      const charges = [
+        ...RateLimitPolicy.chargesFor(limiter.limits, { _tag: "messageFromIp", ip }),
+        ...RateLimitPolicy.chargesFor(limiter.limits, { _tag: "message", ip, shopId: visitor.shopId, visitorId: visitor.visitorId })
+      ]
+      for (const charge of charges) {
+        const wait = yield* limiter.consume(charge)
+        if (Option.isSome(wait)) return yield* new SocketRefusal({ code: "rate_limited", message: RateLimitPolicy.refusal(visitor.locale, wait.value) })
+      }
+    })
+
     session.on("message:send", (payload) =>
       Effect.gen(function*() {
         const body = yield* decode(RealtimeEvents.SendPayload, payload)
+        yield* chargeMessage
         const followed = body.conversationId !== undefined && session.follows(body.conversationId)
         if (body.conversationId !== undefined && !followed) {
           yield* own(body.conversationId)
