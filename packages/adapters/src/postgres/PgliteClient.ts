@@ -2,7 +2,6 @@ import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient, SqlConnection, SqlError } from "@effect/sql"
 import { makeCompiler } from "@effect/sql-pg/PgClient"
 import { PGlite, type Results } from "@electric-sql/pglite"
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm"
 import { Context, Deferred, Effect, Exit, FiberId, Layer, type Scope, Stream } from "effect"
 import { mkdirSync } from "node:fs"
 
@@ -102,7 +101,7 @@ export const make = (
       Effect.tryPromise({
         try: async () => {
           if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true })
-          const db = new PGlite(options.dataDir, { extensions: { pg_trgm } })
+          const db = new PGlite(options.dataDir)
           await db.waitReady
           return db
         },

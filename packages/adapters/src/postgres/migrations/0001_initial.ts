@@ -61,9 +61,9 @@ export default Effect.gen(function* () {
   )`
   // Replies left streaming by a crash, found at start-up without scanning every message.
   yield* sql`CREATE INDEX messages_streaming ON messages (id) WHERE status = 'streaming'`
-  // Admin text search: a trigram index serves lower(text) LIKE '%phrase%' where pg_trgm exists
-  // (PostgreSQL with contrib, and our PGlite build); elsewhere the search filters the shop's
-  // conversations, found by conversations_shop_recent.
+  // Admin text search: on PostgreSQL with contrib's pg_trgm, a trigram index serves
+  // lower(text) LIKE '%phrase%'. Elsewhere (PGlite, a server without contrib) the search reads the
+  // messages of the conversations that the other filters leave, found by conversations_shop_recent.
   yield* sql.unsafe(`DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
