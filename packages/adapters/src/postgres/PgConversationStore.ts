@@ -24,6 +24,7 @@ const VisitorKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId 
 const OwnedKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId, id: Ids.ConversationId })
 const ClientKey = Schema.Struct({ conversationId: Ids.ConversationId, clientMessageId: Ids.ClientMessageId })
 const ReplyText = Schema.Struct({ id: Ids.MessageId, text: Schema.String, at: Moment })
+/** A statement built with optional clauses, passed through as the request (its encoding is the identity). */
 const Query = Schema.Unknown as Schema.Schema<Effect.Effect<ReadonlyArray<unknown>, SqlError>>
 
 /**
