@@ -9,6 +9,8 @@ export interface WidgetConfig {
   /** Set when the page chose the locale (data-locale); else the browser's or page's guess. */
   readonly localeChosen: boolean
   readonly productId?: string | undefined
+  /** `data-cart="event"`: cards get an add-to-cart button that dispatches `chatbot:add-to-cart` `{sku, productId}` on the page. */
+  readonly cart?: boolean | undefined
 }
 
 /** What the loader tells the panel it draws in. */

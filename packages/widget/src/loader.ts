@@ -33,7 +33,8 @@ const start = (script: HTMLScriptElement) => {
     apiBase: data.api ?? src.origin,
     locale: resolveLocale(data.locale, document.documentElement.lang, navigator.languages ?? [navigator.language]),
     localeChosen: fromTag(data.locale) !== undefined,
-    productId: data.product
+    productId: data.product,
+    cart: data.cart === "event"
   }
   let locale = config.locale
   const host = document.createElement("div")

@@ -49,7 +49,7 @@ export const mount: Mount = (host, config) => {
     close: () => handle.close(),
     locale: (l) => handle.setLocale(l),
     human: () => void requestHuman()
-  })
+  }, { cart: config.cart === true })
   if (locale !== config.locale) host.onLocale(locale)
 
   const wait = (ms: number) =>

@@ -29,7 +29,7 @@ export interface PanelEvents {
 let ids = 0
 
 /** Builds the chat panel (a dialog) in the loader's frame and returns its view operations. */
-export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: PanelEvents) => {
+export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: PanelEvents, options: { readonly cart?: boolean } = {}) => {
   const doc = frame.ownerDocument
   let locale = initial
   const el = <K extends keyof HTMLElementTagNameMap>(tag: K, className = "", parent?: HTMLElement) => {
@@ -178,7 +178,7 @@ export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: Pan
         cards = undefined
         item.classList.toggle("has-cards", products.length > 0)
         if (products.length > 0) {
-          cards = renderCards(doc, products, locale, location.href)
+          cards = renderCards(doc, products, locale, location.href, options.cart === true)
           body.after(cards)
         }
         follow(was)

@@ -18,7 +18,7 @@ const safeUrl = (url: string | undefined, base: string) => {
 }
 
 /** Product cards (image, name, price with currency, stock, link), a horizontal list when several. */
-export const renderCards = (doc: Document, products: ReadonlyArray<WireProduct>, locale: WidgetLocale, base: string): HTMLElement => {
+export const renderCards = (doc: Document, products: ReadonlyArray<WireProduct>, locale: WidgetLocale, base: string, cart = false): HTMLElement => {
   const list = doc.createElement("ul")
   list.className = products.length === 1 ? "cards one" : "cards"
   list.setAttribute("aria-label", t(locale, "products"))
@@ -61,6 +61,14 @@ export const renderCards = (doc: Document, products: ReadonlyArray<WireProduct>,
       hidden.textContent = `: ${p.name}`
       link.append(hidden)
       body.append(link)
+    }
+    if (cart && p.inStock) {
+      const add = doc.createElement("button")
+      add.type = "button"
+      add.className = "add"
+      add.textContent = t(locale, "addToCart")
+      add.addEventListener("click", () => doc.defaultView?.dispatchEvent(new CustomEvent("chatbot:add-to-cart", { detail: { sku: p.sku, productId: p.id } })))
+      body.append(add)
     }
     card.append(body)
     list.append(card)

@@ -55,6 +55,7 @@ header button:focus-visible,header select:focus-visible{outline-color:var(--oa)}
 .card h3{font-size:14px;margin:0;font-weight:600;line-height:1.3}
 .card .price{font-weight:700}
 .card .stock{font-size:12.5px;color:#1e6b34}.card .stock.out{color:#a40e26}
+.card .add{margin-top:4px;border:1px solid var(--a);color:var(--a);background:var(--bg);border-radius:8px;padding:3px 8px;cursor:pointer;font-size:13px}
 .card a{margin-top:auto;align-self:flex-start;color:var(--a);font-weight:600;font-size:13.5px;padding:2px 0}
 .sugg{display:flex;gap:6px;padding:0 12px 8px;overflow-x:auto;scrollbar-width:thin}
 .sugg button{flex:0 0 auto;white-space:nowrap;border:1px solid var(--a);color:var(--a);background:var(--bg);border-radius:16px;padding:5px 11px;cursor:pointer;font-size:13.5px;text-align:left}
