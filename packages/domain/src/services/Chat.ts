@@ -4,13 +4,14 @@ import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
 import * as ConversationState from "../logic/ConversationState.js"
 import * as LanguageDetection from "../logic/LanguageDetection.js"
+import * as MessageText from "../logic/MessageText.js"
 import type { Conversation, ConversationPatch } from "../model/Conversation.js"
 import { Done, MessageStored, Started, StatusChanged, type ChatEvent } from "../model/ChatEvent.js"
-import { ConversationNotFound, EmptyMessage, MessageTooLong, ShopNotFound } from "../model/Errors.js"
-import type { BotGatewayError, BotNotAllowed, NoBotConfigured, StoreError } from "../model/Errors.js"
+import { ConversationNotFound, ShopNotFound } from "../model/Errors.js"
+import type { BotNotAllowed, EmptyMessage, MessageTooLong, NoBotConfigured, StoreError } from "../model/Errors.js"
 import { newConversationId, type BotId, type ClientMessageId, type ConversationId, type MessageId, type ShopId, type VisitorId } from "../model/Ids.js"
 import type { Locale } from "../model/Locale.js"
-import { maxMessageLength, type Message } from "../model/Message.js"
+import type { Message } from "../model/Message.js"
 import { findBot } from "../model/Shop.js"
 import { BotGateway } from "../ports/BotGateway.js"
 import { ConversationStore } from "../ports/ConversationStore.js"
@@ -146,10 +147,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       })
 
     const send = Effect.fn("Chat.send")(function*(req: SendRequest) {
-      const text = req.text.trim()
-      if (text.length === 0) return yield* new EmptyMessage()
-      const length = Array.from(text).length
-      if (length > maxMessageLength) return yield* new MessageTooLong({ length, max: maxMessageLength })
+      const text = yield* MessageText.validate(req.text)
       yield* pruneFinished
 
       const shop = yield* shops.getShop(req.shopId).pipe(

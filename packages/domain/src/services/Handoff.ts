@@ -1,12 +1,12 @@
 import { Effect, Option } from "effect"
 import * as ConversationState from "../logic/ConversationState.js"
 import { t, type MessageKey } from "../logic/I18n.js"
+import * as MessageText from "../logic/MessageText.js"
 import { canAccessShop, type Admin } from "../model/Admin.js"
 import { MessageStored, StatusChanged } from "../model/ChatEvent.js"
 import type { Conversation, ConversationStatus } from "../model/Conversation.js"
-import { ConversationNotFound, EmptyMessage, MessageTooLong, NotPermitted } from "../model/Errors.js"
+import { ConversationNotFound, NotPermitted } from "../model/Errors.js"
 import type { ClientMessageId, ConversationId, ShopId, VisitorId } from "../model/Ids.js"
-import { maxMessageLength } from "../model/Message.js"
 import { ConversationStore } from "../ports/ConversationStore.js"
 import { RealtimeHub } from "../ports/RealtimeHub.js"
 import { Chat } from "./Chat.js"
@@ -77,10 +77,7 @@ export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Han
       text: string,
       clientMessageId?: ClientMessageId
     ) {
-      const trimmed = text.trim()
-      if (trimmed.length === 0) return yield* new EmptyMessage()
-      const length = Array.from(trimmed).length
-      if (length > maxMessageLength) return yield* new MessageTooLong({ length, max: maxMessageLength })
+      const trimmed = yield* MessageText.validate(text)
       const conversation = yield* load({ _tag: "Staff", admin }, conversationId)
       if (conversation.status !== "agent" || !Option.contains(conversation.assignedAgentId, admin.id)) {
         return yield* new NotPermitted({ message: "take the conversation over before replying" })
