@@ -2,6 +2,7 @@ import { type ChatErrors, Locale } from "@chatbot-node/domain"
 import { Cause, Effect, Exit, Fiber, Option, Runtime } from "effect"
 import type Koa from "koa"
 import { ApiError, toResponse } from "./ApiError.js"
+import * as RequestId from "./RequestId.js"
 
 /** A route's work as an Effect; it writes `ctx` itself, and fails with what the client may see. */
 export type Handler<R> = (ctx: Koa.Context) => Effect.Effect<void, ApiError | ChatErrors.ChatFailure, R>
@@ -23,6 +24,7 @@ const internal = { error: { code: "internal", message: "Something went wrong. Pl
  */
 export const run = <R>(runtime: Runtime.Runtime<R>) => (handler: Handler<R>): Koa.Middleware => async (ctx) => {
   const program = handler(ctx).pipe(
+    Effect.annotateLogs({ requestId: RequestId.of(ctx), method: ctx.method, path: ctx.path }),
     Effect.catchAll((error) =>
       Effect.sync(() => {
         const response = toResponse(error, requestLocale(ctx))
@@ -39,7 +41,7 @@ export const run = <R>(runtime: Runtime.Runtime<R>) => (handler: Handler<R>): Ko
   const exit = await Effect.runPromise(Fiber.await(fiber))
   ctx.res.off("close", onClose)
   if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
-    Runtime.runFork(runtime)(Effect.logError("request failed", exit.cause))
+    Runtime.runFork(runtime)(Effect.logError("request failed", exit.cause).pipe(Effect.annotateLogs({ requestId: RequestId.of(ctx), method: ctx.method, path: ctx.path })))
     if (!ctx.headerSent && ctx.respond !== false) {
       ctx.status = 500
       ctx.body = internal

@@ -5,6 +5,7 @@ import { addAuthRoutes, type AuthRoutesR } from "./AuthRoutes.js"
 import { addBotRoutes, type BotRoutesR } from "./BotRoutes.js"
 import { addCatalogRoutes } from "./CatalogRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
+import * as RequestId from "./RequestId.js"
 import { run, type Handler } from "./Handler.js"
 import { addHealthRoute } from "./HealthRoutes.js"
 import type { Metrics } from "./Metrics.js"
@@ -84,6 +85,7 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   addCatalogRoutes(router, wrap, limit)
   addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
   if (options.metrics !== undefined) app.use(requestCounter(options.metrics.service))
+  app.use(RequestId.middleware)
   app.use(jsonErrors)
   if (options.metrics !== undefined) app.use(metricsEndpoint(options.metrics.service, options.metrics.token))
   const runtime = options.runtime as Runtime.Runtime<OriginPolicy>
