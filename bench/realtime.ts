@@ -1,5 +1,6 @@
 /**
- * Realtime over Socket.io: (1) concurrent idle visitor sockets and the server's RSS per socket,
+ * Realtime over Socket.io: (1) concurrent idle visitor sockets and the server's RSS per socket
+ * (the growth of the lowest settled RSS from 1000 to 1000 + N sockets),
  * (2) token events per second delivered to visitors, each against a bare socket.io 4.8 server (no
  * auth, no domain, one emit loop) measured in the same run. Both servers run as child processes;
  * the clients run here. Run: node --conditions=source --import tsx bench/realtime.ts [sockets]
@@ -93,20 +94,29 @@ const settle = async () => {
   await new Promise((r) => setTimeout(r, 2000))
 }
 
+/** The lowest RSS over 6 samples a second apart: a collection in between does not count as memory. */
+const settledRss = async (pid: number) => {
+  let low = Infinity
+  for (let i = 0; i < 6; i++) {
+    await new Promise((r) => setTimeout(r, 1000))
+    low = Math.min(low, rssOf(pid))
+  }
+  return low
+}
+
 const tokens = VisitorTokens.make({ secret: Redacted.make(secret), ttl: "1 day" })
 const tokenFor = (i: number) =>
   Effect.runPromise(tokens.issue({ shopId: Ids.ShopId.make("bench"), visitorId: Ids.VisitorId.make(`vt-bench-${i}`) })).then((t) => ({ token: t.token }))
 
 /** Idle sockets: the server's RSS before and after `count` connect, per socket. */
 const idle = async (name: string, url: string, pid: number, count: number, auth: (i: number) => Promise<Record<string, unknown>>) => {
-  const warm = await connectMany(url, 50, auth)
-  await settle()
-  const before = rssOf(pid)
+  // 1000 sockets first: start-up garbage is collected under their allocations, not during the measure.
+  const warm = await connectMany(url, 1000, auth)
+  const before = await settledRss(pid)
   const t0 = performance.now()
-  const sockets = await connectMany(url, count, (i) => auth(i + 50))
+  const sockets = await connectMany(url, count, (i) => auth(i + 1000))
   const connectMs = performance.now() - t0
-  await settle()
-  const after = rssOf(pid)
+  const after = await settledRss(pid)
   const connected = sockets.filter((s) => s.connected).length
   for (const s of [...warm, ...sockets]) s.close()
   await settle()
@@ -146,6 +156,7 @@ const ours = await start(["packages/server/src/main.ts"], {
 })
 const bare = await start([fileURLToPath(import.meta.url), "--bare"], {})
 try {
+  await new Promise((r) => setTimeout(r, 5000))
   const idleOurs = await idle("chatbot-node /visitor (token, Origin, session)", ours.url, ours.child.pid!, idleSockets, tokenFor)
   const idleBare = await idle("bare socket.io", bare.url, bare.child.pid!, idleSockets, async () => ({}))
 
@@ -156,6 +167,26 @@ try {
     if (!ack.ok) throw new Error(JSON.stringify(ack))
     conversations.set(s, ack.conversationId)
   })
+  // The same turns over the server's SSE route: what the application itself allows, without Socket.io.
+  const sseTokens = await Promise.all(Array.from({ length: streamClients }, (_, i) => tokenFor(300_000 + i)))
+  const sseT0 = performance.now()
+  let sseDeltas = 0
+  await Promise.all(sseTokens.map(async ({ token }, i) => {
+    let conversationId: string | undefined
+    for (let r = 0; r < repliesPerClient; r++) {
+      const res = await fetch(`${ours.url}/api/coze/chat/stream`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Authorization": `Bearer ${token}` },
+        body: JSON.stringify({ shopId: "bench", message: "do you have running shoes?", clientMessageId: `s-${i}-${r}`, ...(conversationId ? { conversationId } : {}) })
+      })
+      const text = await res.text()
+      sseDeltas += (text.match(/^event: delta$/gm) ?? []).length
+      conversationId ??= /"conversationId":"([A-Za-z0-9_-]{22})"/.exec(text)?.[1]
+    }
+  }))
+  const sseSeconds = (performance.now() - sseT0) / 1000
+  const streamSse = { name: "chatbot-node over SSE (same turns, no Socket.io)", replies: streamClients * repliesPerClient, deltas: sseDeltas, events: sseDeltas, seconds: sseSeconds, deltasPerSecond: Math.round(sseDeltas / sseSeconds), texts: [] as Array<string> }
+
   const perReply = Math.round(streamOurs.deltas / streamOurs.replies)
   const sample = streamOurs.texts.slice(0, perReply)
   const bareSockets = await connectMany(bare.url, streamClients, async () => ({}))
@@ -197,7 +228,8 @@ try {
   console.log(`\nIdle visitor sockets (${idleSockets}), server RSS`)
   console.table([idleOurs, idleBare].map((r) => ({ server: r.name, sockets: r.sockets, "RSS before MB": r.rssBeforeMB.toFixed(1), "RSS after MB": r.rssAfterMB.toFixed(1), "KB/socket": (r.bytesPerSocket / 1024).toFixed(1), "connects/s": r.connectPerSecond })))
   console.log(`\nToken events delivered (${streamClients} visitors x ${repliesPerClient} replies, ~${perReply} deltas each)`)
-  console.table([streamOurs, streamBare].map((r) => ({ server: r.name, replies: r.replies, deltas: r.deltas, seconds: r.seconds.toFixed(2), "deltas/s": r.deltasPerSecond })))
+  console.table([streamOurs, streamSse, streamBare].map((r) => ({ server: r.name, replies: r.replies, deltas: r.deltas, seconds: r.seconds.toFixed(2), "deltas/s": r.deltasPerSecond })))
+  console.log(`Socket.io vs the same server's SSE: ${((streamOurs.deltasPerSecond / streamSse.deltasPerSecond) * 100).toFixed(1)} %`)
   console.log(`ratio ours/bare: ${(ratio * 100).toFixed(1)} %  (target >= 70 %)`)
   console.log(`\nFan-out to agents watching one conversation (${fanReplies} replies)`)
   console.table([fanOurs, fanBare].map((r) => ({ server: r.name, replies: r.replies, "deltas delivered": r.deltas, seconds: r.seconds.toFixed(2), "deltas/s": r.deltasPerSecond })))
@@ -209,7 +241,7 @@ try {
     date: new Date().toISOString(),
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, totalMemGB: Math.round(os.totalmem() / 1e9) },
     idle: { sockets: idleSockets, ours: idleOurs, bare: idleBare, targetKBPerSocket: 30 },
-    tokenEvents: { clients: streamClients, repliesPerClient, deltasPerReply: perReply, ours: strip(streamOurs), bare: strip(streamBare), ratio, target: 0.7 },
+    tokenEvents: { clients: streamClients, repliesPerClient, deltasPerReply: perReply, ours: strip(streamOurs), sse: strip(streamSse), bare: strip(streamBare), ratio, target: 0.7, ratioToSse: streamOurs.deltasPerSecond / streamSse.deltasPerSecond },
     fanOut: { watchers, replies: fanReplies, ours: fanOurs, bare: fanBare, ratio: fanRatio }
   }
   writeFileSync(join(root, "bench/results/realtime.json"), JSON.stringify(result, null, 2) + "\n")
@@ -218,10 +250,10 @@ try {
     `| idle visitor sockets | sockets | RSS before MB | RSS after MB | KB/socket | connects/s |`, `|---|---|---|---|---|---|`,
     ...[idleOurs, idleBare].map((r) => `| ${r.name} | ${r.sockets} | ${r.rssBeforeMB.toFixed(1)} | ${r.rssAfterMB.toFixed(1)} | ${(r.bytesPerSocket / 1024).toFixed(1)} | ${r.connectPerSecond} |`), "",
     `| token events | replies | deltas | seconds | deltas/s |`, `|---|---|---|---|---|`,
-    ...[streamOurs, streamBare].map((r) => `| ${r.name} | ${r.replies} | ${r.deltas} | ${r.seconds.toFixed(2)} | ${r.deltasPerSecond} |`), "",
+    ...[streamOurs, streamSse, streamBare].map((r) => `| ${r.name} | ${r.replies} | ${r.deltas} | ${r.seconds.toFixed(2)} | ${r.deltasPerSecond} |`), "",
     `| fan-out to watching agents | replies | deltas delivered | seconds | deltas/s |`, `|---|---|---|---|---|`,
     ...[fanOurs, fanBare].map((r) => `| ${r.name} | ${r.replies} | ${r.deltas} | ${r.seconds.toFixed(2)} | ${r.deltasPerSecond} |`), "",
-    `Token events ratio ours/bare: ${(ratio * 100).toFixed(1)} % (target ≥ 70 %); fan-out ratio ${(fanRatio * 100).toFixed(1)} %. Per idle socket: ${(idleOurs.bytesPerSocket / 1024).toFixed(1)} KB (target < 30 KB).`, ""
+    `Token events ratio ours/bare: ${(ratio * 100).toFixed(1)} % (target ≥ 70 %); Socket.io vs the same server's SSE ${((streamOurs.deltasPerSecond / streamSse.deltasPerSecond) * 100).toFixed(1)} %; fan-out ratio ${(fanRatio * 100).toFixed(1)} %. Per idle socket: ${(idleOurs.bytesPerSocket / 1024).toFixed(1)} KB (target < 30 KB).`, ""
   ].join("\n"))
 } finally {
   await Promise.all([stop(ours.child), stop(bare.child)])
