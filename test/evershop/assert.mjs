@@ -113,6 +113,9 @@ try {
   page.on("pageerror", (e) => errors.push(String(e)))
   // Fresh cache, so the chat shows the restored price.
   await json(`${chat}/api/catalog/invalidate`, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: '{"event":"test"}' })
+  // Saving a product rebuilds its URL rewrite (with the category path): compare with fresh look-ups.
+  const fresh = (await json(`${shop}/api/chatbot/products?keyword=cup&max_price=20`, { headers: auth })).body.products
+  assert.deepEqual(fresh.map((p) => p.sku).sort(), seededCups)
   await page.goto(`${shop}${productPath}`, { waitUntil: "load" })
   await page.locator("#chatbot-node-widget .launcher").waitFor({ timeout: 20_000 })
   await page.locator(".launcher").click()
@@ -128,7 +131,7 @@ try {
     href: el.querySelector("a")?.getAttribute("href")
   })))
   for (const card of shown) {
-    const product = cups.body.products.find((p) => p.name === card.name)
+    const product = fresh.find((p) => p.name === card.name)
     assert.ok(product, `card ${card.name} is not an EverShop cup`)
     assert.equal(card.price, "$15.00")
     assert.equal(card.href, product.url)

@@ -33,7 +33,7 @@ describe("the extension's look-up rules (domain library embedded)", () => {
 
   it("builds parameterised SQL with the storefront's rules, any word of the keyword, price, category, stock, ids and limit", () => {
     const s = searchStatement(new Product.ProductQuery({ keyword: "Coffee cup", category: "Acc%", minPrice: 10, maxPrice: 20, inStockOnly: true, ids: ["7", "CUP-001-WHT"], limit: 3 }))
-    expect(s.text).toContain("p.status = 1")
+    expect(s.text).toContain("p.status = true")
     expect(s.text).toContain("p.visibility = true")
     expect(s.text).toContain("websearch_to_tsquery('simple', $2)")
     expect(s.text).toContain("(i.manage_stock = false OR (i.qty > 0 AND i.stock_availability = true))")

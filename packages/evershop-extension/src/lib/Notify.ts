@@ -1,4 +1,4 @@
-import { error, warning } from "@evershop/evershop/lib/log"
+import { warning } from "@evershop/evershop/lib/log"
 import { noticeFor, requestFor } from "./ChangeNotice.js"
 import { settings } from "./Host.js"
 
@@ -11,6 +11,6 @@ export const notify = async (event: string, payload: unknown): Promise<void> => 
     const response = await fetch(url, { ...init, signal: AbortSignal.timeout(5_000) })
     if (!response.ok) warning(`[chatbot] ${url} answered ${response.status} to a ${event} notice`)
   } catch (e) {
-    error(e)
+    warning(`[chatbot] could not tell ${url} about ${event}: ${e instanceof Error ? (e.cause as Error | undefined)?.message ?? e.message : String(e)}`)
   }
 }

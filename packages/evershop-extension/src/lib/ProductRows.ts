@@ -40,7 +40,8 @@ const from = `FROM product p
   JOIN product_inventory i ON i.product_inventory_product_id = p.product_id
   LEFT JOIN product_image img ON img.product_image_product_id = p.product_id AND img.is_main = true
   LEFT JOIN category_description cd ON cd.category_description_category_id = p.category_id
-  LEFT JOIN url_rewrite ur ON ur.entity_uuid = p.uuid AND ur.entity_type = 'product'`
+  LEFT JOIN LATERAL (SELECT request_path FROM url_rewrite
+    WHERE entity_uuid = p.uuid AND entity_type = 'product' ORDER BY url_rewrite_id DESC LIMIT 1) ur ON true`
 const inStock = "(i.manage_stock = false OR (i.qty > 0 AND i.stock_availability = true))"
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
@@ -55,7 +56,7 @@ export const searchStatement = (query: Product.ProductQuery): Statement => {
     values.push(v)
     return `$${values.length}`
   }
-  const where = ["p.status = 1", "p.visibility = true"]
+  const where = ["p.status = true", "p.visibility = true"]
   const terms = termsOf(query.keyword)
   let score = "0"
   if (terms.length > 0) {
@@ -80,7 +81,7 @@ export const searchStatement = (query: Product.ProductQuery): Statement => {
 export const getStatement = (idOrSku: string): Statement => {
   const id = /^\d{1,9}$/.test(idOrSku) ? Number(idOrSku) : -1
   return {
-    text: `${select}\n${from}\nWHERE p.status = 1 AND (p.sku = $1 OR p.product_id = $2)\nORDER BY (p.sku = $1) DESC\nLIMIT 1`,
+    text: `${select}\n${from}\nWHERE p.status = true AND (p.sku = $1 OR p.product_id = $2)\nORDER BY (p.sku = $1) DESC\nLIMIT 1`,
     values: [idOrSku, id]
   }
 }
