@@ -1,0 +1,194 @@
+/**
+ * The load generator, run as its own process (`runLoad`): chat streams over SSE, Socket.io or
+ * straight from the Coze simulator, or idle SSE streams / sockets held open until told to close.
+ * Reads a JSON spec from argv[2]; prints `READY <n>` (idle modes) and `RESULT <json>` on stdout.
+ * Sends only to 127.0.0.1.
+ */
+import { Effect, Redacted } from "effect"
+import { request, type IncomingMessage } from "node:http"
+import { performance } from "node:perf_hooks"
+import { createInterface } from "node:readline"
+import { io, type Socket } from "socket.io-client"
+import * as VisitorTokens from "../../packages/adapters/src/koa/VisitorTokens.js"
+import { Ids } from "../../packages/domain/src/index.js"
+
+/** What the worker is asked to do. */
+export type LoadSpec =
+  | {
+    readonly mode: "streams"
+    readonly transport: "sse" | "socketio" | "coze"
+    readonly url: string
+    readonly concurrency: number
+    readonly rounds: number
+    readonly timeLimitMs: number
+    readonly message: string
+    readonly tag: string
+    readonly secret?: string | undefined
+    readonly cozeBotId?: string | undefined
+    readonly pat?: string | undefined
+  }
+  | { readonly mode: "idle-sse"; readonly url: string; readonly path: string; readonly count: number }
+  | { readonly mode: "idle-socket"; readonly url: string; readonly count: number; readonly secret: string; readonly tag: string }
+
+/** Timings of chat streams: time to first and last token from the request, gaps between tokens. */
+export interface StreamsResult {
+  readonly ttftMs: Array<number>
+  readonly ttltMs: Array<number>
+  readonly gapsMs: Array<number>
+  readonly tokens: number
+  readonly streams: number
+  readonly errors: number
+  readonly firstError?: string | undefined
+  readonly elapsedMs: number
+}
+
+const assertLoopback = (url: string) => {
+  if (new URL(url).hostname !== "127.0.0.1") throw new Error(`load goes to 127.0.0.1 only, not ${url}`)
+}
+
+const tokenFor = (secret: string, visitor: string) =>
+  Effect.runPromise(
+    VisitorTokens.make({ secret: Redacted.make(secret), ttl: "1 day" }).issue({ shopId: Ids.ShopId.make("bench"), visitorId: Ids.VisitorId.make(visitor) })
+  ).then((t) => t.token)
+
+/** Reads an SSE body, calling `onToken(n)` with the number of token events in each chunk. */
+const readSse = async (res: Response, isToken: RegExp, onToken: (n: number) => void) => {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffer = ""
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    buffer += decoder.decode(value, { stream: true })
+    const frames = buffer.split("\n\n")
+    buffer = frames.pop() ?? ""
+    let n = 0
+    for (const f of frames) if (isToken.test(f)) n++
+    if (n > 0) onToken(n)
+  }
+}
+
+const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<StreamsResult> => {
+  assertLoopback(spec.url)
+  const result: StreamsResult = { ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, streams: 0, errors: 0, elapsedMs: 0 }
+  const t0 = performance.now()
+  const deadline = t0 + spec.timeLimitMs
+  const fail = (e: unknown) => {
+    ;(result as { errors: number }).errors++
+    ;(result as { firstError?: string }).firstError ??= String(e)
+  }
+  const track = (started: number) => {
+    let last: number | undefined
+    return {
+      token: (n: number) => {
+        const now = performance.now()
+        if (last === undefined) result.ttftMs.push(now - started)
+        else result.gapsMs.push(now - last)
+        for (let i = 1; i < n; i++) result.gapsMs.push(0)
+        last = now
+        ;(result as { tokens: number }).tokens += n
+      },
+      end: () => {
+        if (last === undefined) throw new Error("the stream ended without a token")
+        result.ttltMs.push(last - started)
+        ;(result as { streams: number }).streams++
+      }
+    }
+  }
+  const one = async (worker: number, round: number, socket: Socket | undefined) => {
+    const started = performance.now()
+    const t = track(started)
+    if (spec.transport === "socketio") {
+      await new Promise<void>((resolve, reject) => {
+        const on = (e: { _tag: string }) => {
+          if (e._tag === "delta") t.token(1)
+          if (e._tag === "done") { socket!.off("chat:event", on); resolve() }
+        }
+        socket!.on("chat:event", on)
+        socket!.timeout(60_000).emitWithAck("message:send", { text: spec.message, clientMessageId: `${spec.tag}-${worker}-${round}` })
+          .then((ack: { ok: boolean }) => { if (!ack.ok) { socket!.off("chat:event", on); reject(new Error(JSON.stringify(ack))) } }, reject)
+      })
+      return t.end()
+    }
+    const res = spec.transport === "sse"
+      ? await fetch(`${spec.url}/api/coze/chat/stream`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ shopId: "bench", userId: `${spec.tag}-${worker}`, message: spec.message })
+      })
+      : await fetch(`${spec.url}/v3/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${spec.pat}` },
+        body: JSON.stringify({ bot_id: spec.cozeBotId, user_id: `${spec.tag}-${worker}`, stream: true, additional_messages: [{ role: "user", content: spec.message, content_type: "text" }] })
+      })
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`)
+    await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, t.token)
+    t.end()
+  }
+  await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
+    let socket: Socket | undefined
+    if (spec.transport === "socketio") {
+      const token = await tokenFor(spec.secret!, `vt-${spec.tag}-${worker}`)
+      socket = await new Promise<Socket>((resolve, reject) => {
+        const s = io(`${spec.url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false })
+        s.once("connect", () => resolve(s))
+        s.once("connect_error", reject)
+      })
+    }
+    for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
+      await one(worker, round, socket).catch(fail)
+    }
+    socket?.close()
+  }))
+  ;(result as { elapsedMs: number }).elapsedMs = performance.now() - t0
+  return result
+}
+
+const waitForClose = () => new Promise<void>((resolve) => createInterface({ input: process.stdin }).on("line", (l) => { if (l.trim() === "close") resolve() }))
+
+const idleSse = async (spec: Extract<LoadSpec, { mode: "idle-sse" }>) => {
+  assertLoopback(spec.url)
+  const open: Array<IncomingMessage> = []
+  const target = new URL(spec.path, spec.url)
+  for (let i = 0; i < spec.count; i += 100) {
+    await Promise.all(Array.from({ length: Math.min(100, spec.count - i) }, () =>
+      new Promise<void>((resolve, reject) => {
+        const req = request(target, { agent: false, headers: { accept: "text/event-stream" } }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`))
+          open.push(res)
+          res.once("data", () => resolve())
+          res.on("data", () => {})
+        })
+        req.once("error", reject)
+        req.end()
+      })))
+  }
+  console.log(`READY ${open.length}`)
+  await waitForClose()
+  for (const res of open) res.destroy()
+  return { open: open.length }
+}
+
+const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
+  assertLoopback(spec.url)
+  const sockets: Array<Socket> = []
+  for (let i = 0; i < spec.count; i += 100) {
+    sockets.push(...await Promise.all(Array.from({ length: Math.min(100, spec.count - i) }, async (_, j) => {
+      const token = await tokenFor(spec.secret, `vt-${spec.tag}-${i + j}`)
+      return new Promise<Socket>((resolve, reject) => {
+        const s = io(`${spec.url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false })
+        s.once("connect", () => resolve(s))
+        s.once("connect_error", reject)
+      })
+    })))
+  }
+  console.log(`READY ${sockets.length}`)
+  await waitForClose()
+  for (const s of sockets) s.close()
+  return { open: sockets.length }
+}
+
+const spec = JSON.parse(process.argv[2]!) as LoadSpec
+const result = spec.mode === "streams" ? await streams(spec) : spec.mode === "idle-sse" ? await idleSse(spec) : await idleSocket(spec)
+console.log(`RESULT ${JSON.stringify(result)}`)
+process.exit(0)

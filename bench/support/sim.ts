@@ -1,0 +1,25 @@
+import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { root, startProcess, stopProcess, waitFor } from "./processes.js"
+
+/** The pace of a real bot (first token after 300 ms, 30 tokens/s), or none (as fast as it can). */
+export type Pace = { readonly firstTokenMs: number; readonly tokensPerSecond: number } | null
+
+/** Starts the Coze simulator as a child process. */
+export const startSim = async () => {
+  const p = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/simProcess.ts")])
+  const info = JSON.parse((await waitFor(p, /^SIM (.*)$/m))[1]!) as { url: string; pat: string; plainBotId: string }
+  let paced = 0
+  return {
+    ...info,
+    pid: p.child.pid!,
+    pace: async (pace: Pace) => {
+      paced++
+      p.child.stdin!.write(`${JSON.stringify({ pace })}\n`)
+      while ((p.output().match(/^PACED /gm) ?? []).length < paced) await sleep(5)
+    },
+    /** The server's environment for Coze mode against this simulator. */
+    env: (): Record<string, string> => ({ COZE_BOT_ID: info.plainBotId, COZE_API_TOKEN: info.pat, COZE_BASE_URL: info.url }),
+    stop: () => stopProcess(p.child)
+  }
+}
