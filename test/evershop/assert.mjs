@@ -146,10 +146,10 @@ try {
   const detail = await updated
   assert.deepEqual(detail, { sku: "CUP-001-BLK", ok: true })
   const cart = await page.evaluate(async () => {
-    const r = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ myCart { totalQty items { sku qty } } }" }) })
+    const r = await fetch("/api/graphql", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: "{ myCart { totalQty items { productSku qty } } }" }) })
     return r.json()
   })
-  assert.deepEqual(cart.data.myCart.items.map((i) => [i.sku, i.qty]), [["CUP-001-BLK", 1]], JSON.stringify(cart))
+  assert.deepEqual(cart.data.myCart.items.map((i) => [i.productSku, i.qty]), [["CUP-001-BLK", 1]], JSON.stringify(cart))
   step("Chromium: a card's Add to cart puts the product in the visitor's EverShop cart (chatbot:add-to-cart → cart bridge)")
   assert.deepEqual(errors, [])
 } finally {
