@@ -2,8 +2,8 @@ import { mkdir, rename, rm, stat, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 
-/** The widget package's folder. */
-export const packageDir = fileURLToPath(new URL("..", import.meta.url))
+/** The widget package's folder (this file runs from `node/` as source, from `dist/node/` compiled). */
+export const packageDir = fileURLToPath(new URL(/\/dist\/node\/[^/]+$/.test(import.meta.url) ? "../.." : "..", import.meta.url))
 /** Where the built files go: widget.js (the loader) and widget-panel.js (the panel chunk). */
 export const defaultOutDir = join(packageDir, "dist")
 /** The files a build writes. */
@@ -38,14 +38,15 @@ const newest = async (dir: string): Promise<number> => {
   return latest
 }
 
-/** Whether the built files are missing or older than a source file. */
+/** Whether the built files are missing or older than a source file (without sources, as installed for production, never stale once built). */
 export const isStale = async (outDir: string = defaultOutDir): Promise<boolean> => {
+  let built: number
   try {
-    const built = Math.min(...(await Promise.all(outputs.map(async (f) => (await stat(join(outDir, f))).mtimeMs))))
-    return built < (await newest(join(packageDir, "src")))
+    built = Math.min(...(await Promise.all(outputs.map(async (f) => (await stat(join(outDir, f))).mtimeMs))))
   } catch {
     return true
   }
+  return built < (await newest(join(packageDir, "src")).catch(() => 0))
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

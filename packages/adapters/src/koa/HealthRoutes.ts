@@ -1,5 +1,5 @@
 import type Router from "@koa/router"
-import { Effect } from "effect"
+import { Effect, Runtime } from "effect"
 import type Koa from "koa"
 import type { Handler } from "./Handler.js"
 
@@ -37,3 +37,32 @@ export const health = <R>(probe: Effect.Effect<unknown, unknown, R>, startedAt: 
 /** Adds `/health` to a router. */
 export const addHealthRoute = <R>(router: Router, wrap: (h: Handler<R>) => Koa.Middleware, probe: Effect.Effect<unknown, unknown, R>, startedAt: number) =>
   router.get("/health", wrap(health(probe, startedAt)))
+
+/**
+ * `GET /health` as a middleware: answered after request ids and security headers but before CORS,
+ * pages and routing, without a fiber per request (a load balancer polls it), from the cached probe; the probe runs through the
+ * application's runtime only when its answer is older than a second.
+ */
+export const healthMiddleware = <R>(runtime: Runtime.Runtime<R>, probe: Effect.Effect<unknown, unknown, R>, startedAt: number): Koa.Middleware => {
+  let last: { readonly connected: boolean; readonly at: number } | undefined
+  let pending: Promise<boolean> | undefined
+  const check = () =>
+    pending ??= Runtime.runPromise(runtime)(probe.pipe(Effect.timeout("2 seconds"), Effect.match({ onFailure: () => false, onSuccess: () => true })))
+      .then((connected) => {
+        last = { connected, at: Date.now() }
+        pending = undefined
+        return connected
+      })
+  return async (ctx, next) => {
+    if (ctx.path !== "/health" || (ctx.method !== "GET" && ctx.method !== "HEAD")) return next()
+    ;(ctx as Koa.Context & { _matchedRoute?: string })._matchedRoute = "/health"
+    const connected = last !== undefined && Date.now() - last.at < probeTtlMs ? last.connected : await check()
+    ctx.status = connected ? 200 : 503
+    ctx.set("Cache-Control", "no-store")
+    ctx.body = {
+      status: connected ? "ok" : "degraded",
+      database: connected ? "connected" : "disconnected",
+      uptime: Math.round((Date.now() - startedAt) / 10) / 100
+    }
+  }
+}

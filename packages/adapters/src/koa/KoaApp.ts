@@ -7,7 +7,7 @@ import { addCatalogRoutes } from "./CatalogRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
 import * as RequestId from "./RequestId.js"
 import { run, type Handler } from "./Handler.js"
-import { addHealthRoute } from "./HealthRoutes.js"
+import { healthMiddleware } from "./HealthRoutes.js"
 import type { Metrics } from "./Metrics.js"
 import { metricsEndpoint, requestCounter } from "./Metrics.js"
 import type { OriginPolicy } from "./OriginPolicy.js"
@@ -83,13 +83,13 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   addStaffRoutes(router, wrap)
   addBotRoutes(router, wrap, limit)
   addCatalogRoutes(router, wrap, limit)
-  addHealthRoute(router, wrap, options.healthProbe, options.startedAt)
   if (options.metrics !== undefined) app.use(requestCounter(options.metrics.service))
   app.use(RequestId.middleware)
   app.use(jsonErrors)
   if (options.metrics !== undefined) app.use(metricsEndpoint(options.metrics.service, options.metrics.token))
   const runtime = options.runtime as Runtime.Runtime<OriginPolicy>
   app.use(headersMiddleware(runtime, { production: options.production ?? false }))
+  app.use(healthMiddleware(options.runtime, options.healthProbe, options.startedAt))
   app.use(corsMiddleware(runtime))
   for (const middleware of options.extra ?? []) app.use(middleware)
   app.use(router.routes())
