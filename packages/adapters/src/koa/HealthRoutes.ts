@@ -48,6 +48,7 @@ export const healthMiddleware = <R>(runtime: Runtime.Runtime<R>, probe: Effect.E
   let pending: Promise<boolean> | undefined
   const check = () =>
     pending ??= Runtime.runPromise(runtime)(probe.pipe(Effect.timeout("2 seconds"), Effect.match({ onFailure: () => false, onSuccess: () => true })))
+      .catch(() => false)
       .then((connected) => {
         last = { connected, at: Date.now() }
         pending = undefined
