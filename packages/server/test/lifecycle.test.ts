@@ -48,7 +48,12 @@ describe.skipIf(testDatabaseUrl === undefined)("the database going away (Postgre
     try {
       expect(await health(server.url)).toMatchObject({ status: 200, body: { status: "ok", database: "connected" } })
       await relay.stop()
-      const down = await health(server.url)
+      // /health may answer from a probe up to a second old: poll until it notices.
+      let down = await health(server.url)
+      for (let i = 0; i < 50 && down.status !== 503; i++) {
+        await sleep(100)
+        down = await health(server.url)
+      }
       expect(down.status).toBe(503)
       expect(down.body).toMatchObject({ status: "degraded", database: "disconnected" })
       expect(typeof down.body.uptime).toBe("number")

@@ -41,7 +41,8 @@ const connect = (store: RateLimitStore) =>
         const pg = yield* Effect.promise(() => import("pg"))
         const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2 })
         client.on("error", () => {})
-        return { client, close: Effect.promise(() => client.end()) }
+        // end() waits for clients still checked out; a shutdown after the database went away must not hang.
+        return { client, close: Effect.promise(() => client.end().catch(() => undefined)).pipe(Effect.interruptible, Effect.timeout("2 seconds"), Effect.ignore) }
       }
     }
   })

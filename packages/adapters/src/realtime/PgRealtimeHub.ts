@@ -28,9 +28,14 @@ export const make = (options: PgRealtimeHubOptions) =>
     const outbox = yield* Queue.unbounded<ReadonlyArray<string>>()
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => new pg.Pool({ connectionString: url, max: 2, application_name: "chatbot-node-realtime" })),
-      (p) => Effect.promise(() => p.end().catch(() => undefined))
+      // pool.end() waits for clients still checked out (a LISTEN client mid-reconnect): bounded, and
+      // made interruptible, since a finalizer is not and a timeout could not end it otherwise.
+      (p) => Effect.promise(() => p.end().catch(() => undefined)).pipe(Effect.interruptible, Effect.timeout("2 seconds"), Effect.ignore)
     )
     pool.on("error", () => undefined)
+    // A client checked out of the pool (e.g. a LISTEN connection) has no error listener of the pool's
+    // any more: give every client one, or a dropped database connection crashes the process.
+    pool.on("connect", (client) => client.on("error", () => undefined))
     const assembler = NotifyChunks.makeAssembler()
     let counter = 0
 
@@ -48,6 +53,9 @@ export const make = (options: PgRealtimeHubOptions) =>
     const listenOnce = Effect.acquireUseRelease(
       Effect.tryPromise(async () => {
         const client = new pg.Client({ connectionString: url, application_name: "chatbot-node-listen" })
+        // Every error is handled (a pg client emits "error" more than once when a connection dies;
+        // an unhandled one would crash the process); the use phase below turns it into a retry.
+        client.on("error", () => undefined)
         await client.connect()
         await client.query(`LISTEN ${client.escapeIdentifier(channel)}`)
         return client
@@ -56,8 +64,8 @@ export const make = (options: PgRealtimeHubOptions) =>
         Effect.async<never, Error>((resume) => {
           client.on("notification", (msg) => { if (msg.channel === channel && msg.payload) receive(msg.payload) })
           const broken = (error?: Error) => resume(Effect.fail(error ?? new Error("LISTEN connection ended")))
-          client.once("error", broken)
-          client.once("end", () => broken())
+          client.on("error", broken)
+          client.on("end", () => broken())
         }),
       (client) => Effect.promise(() => client.end().catch(() => undefined))
     )

@@ -62,7 +62,11 @@ export const make = (
         io.local.disconnectSockets(true)
         for (const nsp of [io.of("/visitor"), io.of("/agent"), io.of("/")]) {
           nsp.local.disconnectSockets(true)
-          await Promise.resolve(nsp.adapter.close()).catch(() => undefined)
+          // A cluster adapter's close may wait on a database connection that is gone: bounded.
+          await Promise.race([
+            Promise.resolve(nsp.adapter.close()).catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, 2_000).unref())
+          ])
         }
         io.engine.close()
       })
