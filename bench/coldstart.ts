@@ -29,7 +29,9 @@ const once = async (args: ReadonlyArray<string>, env: Record<string, string>, ch
   const t0 = performance.now()
   const p = startProcess(args, env)
   try {
-    const healthMs = await firstHealthy(url, t0)
+    const healthMs = await firstHealthy(url, t0, 60_000).catch((e: unknown) => {
+      throw new Error(`${String(e)}; server output: ${p.output().slice(-2000)}`)
+    })
     let replyMs = Number.NaN
     if (chat) {
       const res = await fetch(`${url}/api/coze/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ shopId: "bench", userId: "cold-visitor", message: "Hello" }) })

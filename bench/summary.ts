@@ -90,4 +90,13 @@ const lines = [
   ""
 ]
 writeFileSync(join(dir, "summary.md"), lines.join("\n"))
+// The README's Benchmarks section shows the same table, between its markers.
+const readme = join(root, "README.md")
+const text = readFileSync(readme, "utf8")
+const start = "<!-- bench:summary -->"
+const end = "<!-- /bench:summary -->"
+if (text.includes(start) && text.includes(end)) {
+  const table = lines.slice(2).join("\n").replace(/\]\(([a-z]+\.md)\)/g, "](bench/results/$1)")
+  writeFileSync(readme, `${text.slice(0, text.indexOf(start) + start.length)}\n${table}\n${text.slice(text.indexOf(end))}`)
+}
 console.log(lines.join("\n"))
