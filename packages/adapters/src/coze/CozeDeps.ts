@@ -1,4 +1,6 @@
 import type { BotTurn } from "@chatbot-node/domain"
+import { HttpClientRequest } from "@effect/platform"
+import { Option, type Redacted } from "effect"
 import type { CozeAuth } from "./CozeAuth.js"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import type { CozeHttp } from "./CozeHttp.js"
@@ -29,3 +31,14 @@ export const chatBody = (turn: BotTurn, stream: boolean) => {
     custom_variables: customVariables
   }
 }
+
+/** The `POST /v3/chat` request for a visitor's turn, continuing its Coze conversation when it has one. */
+export const chatRequest = (turn: BotTurn, stream: boolean) => (token: Redacted.Redacted<string>): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.post("/v3/chat").pipe(
+    Option.match(turn.upstreamConversationId, {
+      onNone: () => (r: HttpClientRequest.HttpClientRequest) => r,
+      onSome: (id) => HttpClientRequest.setUrlParam("conversation_id", id)
+    }),
+    HttpClientRequest.bearerToken(token),
+    HttpClientRequest.bodyUnsafeJson(chatBody(turn, stream))
+  )

@@ -3,7 +3,7 @@ import { BotEvent, type BotTurn, type Errors, type ToolOutputs } from "@chatbot-
 import { Duration, Effect, Option, type Redacted, Schema, Stream } from "effect"
 import { type ChatProgress, completedMessage, failureOf, toolCallsOf } from "./CozeChatEvents.js"
 import { guard } from "./CozeChatLifecycle.js"
-import { chatBody, type CozeDeps } from "./CozeDeps.js"
+import { chatRequest, type CozeDeps } from "./CozeDeps.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeRetry from "./CozeRetry.js"
 import { terminalStatuses, toUsage, type WireChat, WireChat as WireChatSchema, WireMessage } from "./CozeWire.js"
@@ -118,15 +118,7 @@ export const pollTurn = (deps: CozeDeps, turn: BotTurn): Stream.Stream<BotEvent.
       turn.visitorId,
       "/v3/chat",
       turn.upstreamConversationId,
-      (token) =>
-        HttpClientRequest.post("/v3/chat").pipe(
-          Option.match(turn.upstreamConversationId, {
-            onNone: () => (r: HttpClientRequest.HttpClientRequest) => r,
-            onSome: (id) => HttpClientRequest.setUrlParam("conversation_id", id)
-          }),
-          HttpClientRequest.bearerToken(token),
-          HttpClientRequest.bodyUnsafeJson(chatBody(turn, false))
-        ),
+      chatRequest(turn, false),
       { conversationId: Option.getOrUndefined(turn.upstreamConversationId), chatId: undefined, terminal: false },
       true
     )

@@ -3,7 +3,7 @@ import type { BotEvent, BotTurn, Errors, ToolOutputs } from "@chatbot-node/domai
 import { Duration, Effect, Option, type Redacted, Stream } from "effect"
 import { type ChatProgress, translate } from "./CozeChatEvents.js"
 import { abandon, guard } from "./CozeChatLifecycle.js"
-import { chatBody, type CozeDeps } from "./CozeDeps.js"
+import { chatRequest, type CozeDeps } from "./CozeDeps.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeRetry from "./CozeRetry.js"
 import { withTimeouts } from "./StreamTimeouts.js"
@@ -67,15 +67,7 @@ export const streamTurn = (deps: CozeDeps, turn: BotTurn): Stream.Stream<BotEven
     turn.visitorId,
     "/v3/chat",
     turn.upstreamConversationId,
-    (token) =>
-      HttpClientRequest.post("/v3/chat").pipe(
-        Option.match(turn.upstreamConversationId, {
-          onNone: () => (r: HttpClientRequest.HttpClientRequest) => r,
-          onSome: (id) => HttpClientRequest.setUrlParam("conversation_id", id)
-        }),
-        HttpClientRequest.bearerToken(token),
-        HttpClientRequest.bodyUnsafeJson(chatBody(turn, true))
-      ),
+    chatRequest(turn, true),
     () => ({ conversationId: Option.getOrUndefined(turn.upstreamConversationId), chatId: undefined, terminal: false })
   )
 
