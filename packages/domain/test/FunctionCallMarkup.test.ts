@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { FastCheck as fc } from "effect"
+import { FastCheck as fc, Schema } from "effect"
 import {
   FunctionCallBegin as B,
   FunctionCallEnd as E,
@@ -182,6 +182,15 @@ describe("FunctionCallMarkup.render", () => {
     expect(JSON.stringify(r.calls)).toBe(JSON.stringify(want))
     expect(r.calls.map((c) => c.id)).toEqual(want.map((c) => c.id))
     expect(r.malformed).toEqual([])
+    for (const c of r.calls) {
+      const validated = new FunctionCall(
+        c.id === undefined ? { name: c.name, arguments: c.arguments } : { name: c.name, arguments: c.arguments, id: c.id }
+      )
+      expect(Schema.is(FunctionCall)(c)).toBe(true)
+      expect(Object.getPrototypeOf(c)).toBe(FunctionCall.prototype)
+      expect(Object.keys(c)).toEqual(Object.keys(validated))
+      expect(c).toStrictEqual(validated)
+    }
   }, runs)
 
   it("renders Doubao-style markup", () => {

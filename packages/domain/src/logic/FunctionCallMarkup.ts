@@ -135,6 +135,20 @@ const parseBody = (json: string): unknown => {
   return parseObjectJson(json.slice(open, close + 1))
 }
 
+/**
+ * A FunctionCall from fields already checked, built as `new FunctionCall(props, true)` would build it
+ * (same prototype, same own keys in the same order) without its per-call copy and default merging,
+ * which cost more than the JSON parsing of a block. FunctionCall has no defaults; a test holds this
+ * equal to the validating constructor's result.
+ */
+const makeCall = (name: string, args: JsonRecord, id: string | undefined): FunctionCall => {
+  const call = Object.create(FunctionCall.prototype)
+  call.name = name
+  call.arguments = args
+  if (id !== undefined) call.id = id
+  return call
+}
+
 const toArguments = (u: unknown): JsonRecord | undefined => {
   if (u === undefined || u === null) return {}
   if (isRecord(u)) return u
@@ -153,7 +167,7 @@ const toCall = (item: unknown): FunctionCall | undefined => {
   const args = toArguments(fn["parameters"] ?? fn["arguments"])
   if (args === undefined) return undefined
   const id = item["id"]
-  return new FunctionCall(typeof id === "string" ? { name, arguments: args, id } : { name, arguments: args }, true)
+  return makeCall(name, args, typeof id === "string" ? id : undefined)
 }
 
 /** Decodes one block body into calls; a body or entry that cannot be used is reported raw in `malformed`. */
