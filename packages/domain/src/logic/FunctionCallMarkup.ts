@@ -32,6 +32,7 @@ export interface IncrementalParser {
 export type MarkupPart = string | FunctionCall | ReadonlyArray<FunctionCall>
 
 const noCalls: ReadonlyArray<FunctionCall> = Object.freeze([])
+const nothing = Object.freeze({ text: "", calls: noCalls })
 
 type JsonRecord = { readonly [key: string]: unknown }
 const isRecord = (u: unknown): u is JsonRecord => typeof u === "object" && u !== null && !Array.isArray(u)
@@ -207,7 +208,7 @@ export const makeIncrementalParser = (): IncrementalParser => {
   const take = () => {
     const text = machine.text
     machine.text = ""
-    if (machine.calls.length === 0) return { text, calls: noCalls }
+    if (machine.calls.length === 0) return text === "" ? nothing : { text, calls: noCalls }
     const calls = machine.calls
     machine.calls = []
     return { text, calls }
@@ -215,6 +216,7 @@ export const makeIncrementalParser = (): IncrementalParser => {
   return {
     push: (chunk) => {
       if (machine.passes(chunk)) return { text: chunk, calls: noCalls }
+      if (machine.absorbs(chunk)) return nothing
       machine.feed(chunk, false)
       return take()
     },

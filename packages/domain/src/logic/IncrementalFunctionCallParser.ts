@@ -114,7 +114,7 @@ export class IncrementalFunctionCallParser {
   malformed: Array<string> = []
   private inBlock = false
   private held = ""
-  private body: Array<string> = []
+  private body = ""
 
   constructor(private readonly decode: BlockDecoder) {}
 
@@ -122,6 +122,13 @@ export class IncrementalFunctionCallParser {
   passes(chunk: string): boolean {
     return this.held.length === 0 && !this.inBlock && chunk.indexOf("<") === -1 &&
       chunk.charCodeAt(chunk.length - 1) !== 93
+  }
+
+  /** True when `chunk` lies inside an open block and cannot start a marker: it was taken as body, do not feed it. */
+  absorbs(chunk: string): boolean {
+    if (!this.inBlock || this.held.length !== 0 || chunk.indexOf("<") !== -1) return false
+    this.body += chunk
+    return true
   }
 
   /** Consumes a chunk; with `final`, the input ends after it and nothing is held back. */
@@ -185,19 +192,19 @@ export class IncrementalFunctionCallParser {
       const lt = w.indexOf(P, i)
       if (lt === -1) {
         const h = final ? w.length : tailPrefix(w, pos)
-        if (h > pos) this.body.push(w.slice(pos, h))
+        if (h > pos) this.body += w.slice(pos, h)
         if (h < w.length) this.held = w.slice(h)
         if (final) this.closeBlock(false)
         return -1
       }
       const kind = matchToken(w, lt, final)
       if (kind === PARTIAL) {
-        if (lt > pos) this.body.push(w.slice(pos, lt))
+        if (lt > pos) this.body += w.slice(pos, lt)
         this.held = w.slice(lt)
         return -1
       }
       if (kind === BEGIN || kind === END) {
-        if (lt > pos) this.body.push(w.slice(pos, lt))
+        if (lt > pos) this.body += w.slice(pos, lt)
         this.closeBlock(kind === BEGIN)
         return matchEnd
       }
@@ -206,9 +213,8 @@ export class IncrementalFunctionCallParser {
   }
 
   private closeBlock(stayInBlock: boolean): void {
-    const body = this.body
-    const raw = body.length === 1 ? body[0]! : body.join("")
-    body.length = 0
+    const raw = this.body
+    this.body = ""
     this.inBlock = stayInBlock
     this.decode(raw, this.calls, this.malformed)
   }
