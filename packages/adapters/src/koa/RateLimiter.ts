@@ -35,12 +35,23 @@ const connect = (store: RateLimitStore) =>
         const { Redis } = yield* Effect.promise(() => import("ioredis"))
         const client = new Redis(Redacted.value(store.url), { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
         client.on("error", () => {})
+        // Until Redis is ready every count would go to the per-instance insurance limiter: wait (bounded).
+        yield* Effect.async<void>((resume) => {
+          if (client.status === "ready") return resume(Effect.void)
+          client.once("ready", () => resume(Effect.void))
+        }).pipe(Effect.timeout("3 seconds"), Effect.ignore)
         return { client, close: Effect.promise(() => client.quit().catch(() => "")) }
       }
       case "postgres": {
         const pg = yield* Effect.promise(() => import("pg"))
         const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2 })
         client.on("error", () => {})
+        client.on("connect", (c) => c.on("error", () => {}))
+        // The table rate-limiter-flexible expects, created before the first count (it would otherwise
+        // create it lazily and count in memory meanwhile).
+        yield* Effect.tryPromise(() =>
+          client.query("CREATE TABLE IF NOT EXISTS rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)")
+        ).pipe(Effect.timeout("3 seconds"), Effect.catchAll((e) => Effect.logWarning("rate limit table not created; counting in memory", e)))
         // end() waits for clients still checked out; a shutdown after the database went away must not hang.
         return { client, close: Effect.promise(() => client.end().catch(() => undefined)).pipe(Effect.interruptible, Effect.timeout("2 seconds"), Effect.ignore) }
       }
@@ -63,7 +74,7 @@ export const make = (options: RateLimiterOptions = {}) =>
         limiter = store._tag === "redis"
           ? new RateLimiterRedis({ ...base, storeClient: client, insuranceLimiter: insurance })
           : store._tag === "postgres"
-          ? new RateLimiterPostgres({ ...base, storeClient: client, storeType: "pool", tableName: "rate_limits", insuranceLimiter: insurance }, () => {})
+          ? new RateLimiterPostgres({ ...base, storeClient: client, storeType: "pool", tableName: "rate_limits", tableCreated: true, insuranceLimiter: insurance })
           : insurance
         limiters.set(name, limiter)
       }

@@ -40,14 +40,15 @@ export interface Charge {
 
 /**
  * The counters an action is charged to. A message is charged first per IP (before the body is
- * read), then per visitor once the visitor is known; a sign-in per IP.
+ * read), then per visitor once the visitor is known; a sign-in per IP. Keys hold no NUL (a
+ * PostgreSQL store cannot keep one); `|` cannot occur in a shop id, so shop and visitor stay apart.
  */
 export const chargesFor = (limits: RateLimits, action: Action): ReadonlyArray<Charge> => {
   switch (action._tag) {
     case "messageFromIp":
       return [{ name: "ipMessages", limit: limits.ipMessages, key: action.ip }]
     case "message":
-      return [{ name: "visitorMessages", limit: limits.visitorMessages, key: `${action.shopId}\u0000${action.visitorId}` }]
+      return [{ name: "visitorMessages", limit: limits.visitorMessages, key: `${action.shopId}|${action.visitorId}` }]
     case "login":
       return [{ name: "ipLogins", limit: limits.ipLogins, key: action.ip }]
   }
