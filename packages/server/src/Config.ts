@@ -37,6 +37,8 @@ export interface ServerSettings {
   readonly metricsToken: Option.Option<Redacted.Redacted>
   /** The EverShop shop whose catalog answers (EVERSHOP_URL ...); none means the demo catalog. */
   readonly evershop?: Option.Option<EverShopSettings> | undefined
+  /** CHATBOT_ASSETS_DIR: a folder holding `static/` (pages, admin inbox) and `widget/` (the built widget); none means the checkout's own folders. */
+  readonly assetsDir?: Option.Option<string> | undefined
 }
 
 /** EVERSHOP_URL, EVERSHOP_PUBLIC_URL, EVERSHOP_SECRET (change notices) and EVERSHOP_CACHE_TTL (30 s). */
@@ -167,7 +169,8 @@ export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effe
     },
     redisUrl: yield* Config.option(Config.redacted("REDIS_URL")),
     metricsToken: yield* Config.option(Config.redacted("METRICS_TOKEN")),
-    evershop: yield* evershop
+    evershop: yield* evershop,
+    assetsDir: yield* Config.option(Config.string("CHATBOT_ASSETS_DIR"))
   } satisfies ServerSettings
 })
 

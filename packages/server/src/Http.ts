@@ -36,7 +36,7 @@ export const layer: Layer.Layer<HttpAddress, Errors.StoreError, ServerConfig | C
       proxy: settings.trustProxy,
       production: settings.nodeEnv === "production",
       metrics: { service: metrics, token: settings.metricsToken },
-      extra: [Static.middleware(settings), Realtime.adminPages()]
+      extra: [Static.middleware(settings), Realtime.adminPages(settings)]
     })
     const server = createServer(app.callback())
     server.keepAliveTimeout = 65_000

@@ -7,7 +7,9 @@ import { Config, Effect, Layer, Option } from "effect"
 import { readFileSync } from "node:fs"
 import type { Server as HttpServer } from "node:http"
 import type Koa from "koa"
-import { ServerConfig } from "./Config.js"
+import { join } from "node:path"
+import * as Assets from "./Assets.js"
+import { ServerConfig, type ServerSettings } from "./Config.js"
 
 /** What Socket.io's handlers need from the application's layers. */
 export type RealtimeR =
@@ -64,10 +66,10 @@ export const attach = (http: HttpServer) =>
     })
   })
 
-const asset = (name: string) => readFileSync(new URL(`../static/admin/${name}`, import.meta.url), "utf8")
-
 /** Serves the agent inbox at `/admin` (a page, a script and a style sheet; no build step). */
-export const adminPages = (): Koa.Middleware => {
+export const adminPages = (settings: Pick<ServerSettings, "assetsDir"> = {}): Koa.Middleware => {
+  const dir = Assets.paths(settings).adminDir
+  const asset = (name: string) => readFileSync(join(dir, name), "utf8")
   const files: Record<string, { type: string; body: string }> = {
     "/admin": { type: "text/html; charset=utf-8", body: asset("index.html") },
     "/admin/": { type: "text/html; charset=utf-8", body: asset("index.html") },

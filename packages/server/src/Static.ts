@@ -1,12 +1,13 @@
 import { DemoImages } from "@chatbot-node/adapters/catalog/demo"
 import * as WidgetAssets from "@chatbot-node/widget/assets"
 import type Koa from "koa"
-import { fileURLToPath } from "node:url"
+import * as Assets from "./Assets.js"
 import type { ServerSettings } from "./Config.js"
 
 /** Serves the demo catalog's drawn product images, the widget (`/widget.js`) and the pages (`/`, the product-inquiry demo). */
-export const middleware = (_settings: ServerSettings): Koa.Middleware => {
-  const pages = WidgetAssets.middleware({ pagesDir: fileURLToPath(new URL("../static", import.meta.url)) })
+export const middleware = (settings: ServerSettings): Koa.Middleware => {
+  const assets = Assets.paths(settings)
+  const pages = WidgetAssets.middleware({ pagesDir: assets.pagesDir, distDir: assets.widgetDir, build: assets.buildWidget })
   return async (ctx, next) => {
     if (ctx.method !== "GET" && ctx.method !== "HEAD") return next()
     const image = /^\/demo\/images\/([a-z0-9-]{1,40})\.svg$/.exec(ctx.path)

@@ -1,6 +1,15 @@
 import { Cause, ManagedRuntime } from "effect"
+import { fileURLToPath } from "node:url"
 import { AppLive } from "./App.js"
 import { HttpAddress } from "./Http.js"
+
+/** Set to `true` by the bundler (packages/server/scripts/bundle.ts); undefined when run from source or tsc's output. */
+declare const __CHATBOT_BUNDLE__: boolean | undefined
+
+// The bundle serves the assets copied beside it (dist/assets) unless CHATBOT_ASSETS_DIR names others.
+if (typeof __CHATBOT_BUNDLE__ !== "undefined" && process.env.CHATBOT_ASSETS_DIR === undefined) {
+  process.env.CHATBOT_ASSETS_DIR = fileURLToPath(new URL("./assets", import.meta.url))
+}
 
 const runtime = ManagedRuntime.make(AppLive)
 
@@ -25,4 +34,3 @@ runtime.runPromiseExit(HttpAddress).then((exit) => {
   process.once("SIGTERM", () => stop("SIGTERM"))
   process.once("SIGINT", () => stop("SIGINT"))
 })
-

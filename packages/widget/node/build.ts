@@ -49,7 +49,8 @@ export const isStale = async (outDir: string = defaultOutDir): Promise<boolean> 
   return built < (await newest(join(packageDir, "src")).catch(() => 0))
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Run as a script only: bundled into the server, import.meta.url is the bundle, which is also argv[1].
+if (process.argv[1] !== undefined && /build\.[jt]s$/.test(process.argv[1]) && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildWidget()
   console.log(`widget built in ${defaultOutDir}`)
 }
