@@ -102,12 +102,38 @@ const parseObjectJson = (s: string): unknown => {
 /** JSON.parse that keeps integers beyond 15 digits (Coze's 19-digit ids) exact, as strings. */
 export const parseJsonLossless = (s: string): unknown => JSON.parse(bigInteger.test(s) ? quoteBigIntegers(s) : s)
 
-const thinkTag = /<\/?think(?:_never_used_[A-Za-z0-9_-]{1,64})?>/g
-const thinkCloser = /<\/think(?:_never_used_[A-Za-z0-9_-]{1,64})?>/g
 const fence = /^```[A-Za-z]*\s*([\s\S]*?)\s*```$/
 
-const clean = (s: string): string => {
-  const t = s.replace(thinkTag, "").trim()
+const isIdChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45
+
+/** At `i` stands `<`: the end of the `<think>`, `</think>` or `<(/)think_never_used_…>` tag there, or -1. */
+const thinkTagEnd = (s: string, i: number): number => {
+  let j = s.charCodeAt(i + 1) === 47 ? i + 2 : i + 1
+  if (!s.startsWith("think", j)) return -1
+  j += 5
+  if (s.charCodeAt(j) === 62) return j + 1
+  if (!s.startsWith("_never_used_", j)) return -1
+  const from = j += 12
+  while (j - from < 65 && isIdChar(s.charCodeAt(j))) j++
+  return j > from && j - from <= 64 && s.charCodeAt(j) === 62 ? j + 1 : -1
+}
+
+/** `s` from `from` on, think tags taken out, trimmed, and unwrapped from a code fence. */
+const clean = (s: string, from: number): string => {
+  let out = ""
+  let last = from
+  for (let i = s.indexOf("<", from); i !== -1;) {
+    const e = thinkTagEnd(s, i)
+    if (e === -1) {
+      i = s.indexOf("<", i + 1)
+    } else {
+      out += s.slice(last, i)
+      last = e
+      i = s.indexOf("<", e)
+    }
+  }
+  const t = (last === 0 ? s : out + s.slice(last)).trim()
   const m = t.length > 5 && t.charCodeAt(0) === 96 ? fence.exec(t) : null
   return m ? m[1]! : t
 }
@@ -115,13 +141,13 @@ const clean = (s: string): string => {
 /** The JSON part of a body: after the last `</think>` that has something after it, wrapper tags stripped. */
 const selectJson = (raw: string): string => {
   if (raw.indexOf("<") === -1 && raw.indexOf("`") === -1) return raw.trim()
-  const ends: Array<number> = []
-  for (const m of raw.matchAll(thinkCloser)) ends.push(m.index + m[0].length)
-  for (let k = ends.length - 1; k >= 0; k--) {
-    const rest = clean(raw.slice(ends[k]))
+  for (let at = raw.lastIndexOf("</think"); at !== -1; at = at === 0 ? -1 : raw.lastIndexOf("</think", at - 1)) {
+    const end = thinkTagEnd(raw, at)
+    if (end === -1) continue
+    const rest = clean(raw, end)
     if (rest !== "") return rest
   }
-  return clean(raw)
+  return clean(raw, 0)
 }
 
 /** The body's JSON; failing that, the stretch from its first `[`/`{` to its last `]`/`}` (text around the JSON). */
