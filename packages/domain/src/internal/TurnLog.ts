@@ -1,4 +1,4 @@
-import { Effect, Stream, SubscriptionRef } from "effect"
+import { Chunk, Effect, Option, Stream } from "effect"
 import type { ChatEvent } from "../model/ChatEvent.js"
 
 /**
@@ -14,28 +14,43 @@ export interface TurnLog {
   readonly events: () => ReadonlyArray<ChatEvent>
 }
 
-export const makeTurnLog: Effect.Effect<TurnLog> = Effect.gen(function*() {
+/**
+ * Appends wake the readers waiting at the log's end; a reader takes every event it has not sent
+ * yet as one chunk (so a slow reader catches up in one write, and a fast one costs no copy of the log).
+ */
+export const makeTurnLog: Effect.Effect<TurnLog> = Effect.sync(() => {
   const events: Array<ChatEvent> = []
-  const size = yield* SubscriptionRef.make(0)
   let done = false
+  let waiters: Array<(effect: Effect.Effect<void>) => void> = []
+  const wake = () => {
+    const woken = waiters
+    waiters = []
+    for (const resume of woken) resume(Effect.void)
+  }
   const append = (event: ChatEvent) =>
-    Effect.suspend(() => {
-      if (done) return Effect.void
+    Effect.sync(() => {
+      if (done) return
       events.push(event)
       if (event._tag === "done") done = true
-      return SubscriptionRef.set(size, events.length)
+      if (waiters.length > 0) wake()
     })
+  const nextAppend = Effect.async<void>((resume) => {
+    waiters.push(resume)
+    return Effect.sync(() => { waiters = waiters.filter((w) => w !== resume) })
+  })
   const follow = (from: number): Stream.Stream<readonly [number, ChatEvent]> =>
     Stream.suspend(() => {
-      const start = Math.max(0, from)
-      if (done && start >= events.length) return Stream.empty
-      return size.changes.pipe(
-        Stream.mapAccum(start, (sent, available) =>
-          available <= sent ? [sent, []] : [available, events.slice(sent, available).map((e, i) => [sent + i, e] as const)]
-        ),
-        Stream.flattenIterables,
-        Stream.takeUntil(([, event]) => event._tag === "done")
-      )
+      let sent = Math.max(0, from)
+      const pull: Effect.Effect<Chunk.Chunk<readonly [number, ChatEvent]>, Option.Option<never>> = Effect.suspend(() => {
+        if (sent < events.length) {
+          const out = new Array<readonly [number, ChatEvent]>(events.length - sent)
+          for (let i = sent; i < events.length; i++) out[i - sent] = [i, events[i]!]
+          sent = events.length
+          return Effect.succeed(Chunk.unsafeFromArray(out))
+        }
+        return done ? Effect.fail(Option.none()) : Effect.zipRight(nextAppend, pull)
+      })
+      return Stream.repeatEffectChunkOption(pull)
     })
   return { append, follow, isDone: () => done, events: () => events }
 })

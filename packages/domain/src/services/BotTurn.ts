@@ -1,11 +1,11 @@
-import { Effect, Option, Stream } from "effect"
+import { Effect, Fiber, Option, Stream } from "effect"
 import * as CatalogTools from "../logic/CatalogTools.js"
 import { toErrorEvent, type ChatFailure } from "../logic/ChatErrors.js"
 import * as FunctionCallMarkup from "../logic/FunctionCallMarkup.js"
 import type { BotEvent, PendingToolCall } from "../model/BotEvent.js"
 import { Delta, Done, MessageStored, Products, Suggestions, type ChatEvent } from "../model/ChatEvent.js"
 import type { Conversation } from "../model/Conversation.js"
-import { InternalError } from "../model/Errors.js"
+import { InternalError, type BotGatewayError, type ConversationNotFound, type StoreError } from "../model/Errors.js"
 import { FunctionCall } from "../model/FunctionCall.js"
 import type { Locale } from "../model/Locale.js"
 import type { Message, MessageStatus } from "../model/Message.js"
@@ -25,6 +25,8 @@ export interface BotTurnInput {
   readonly locale: Locale
   readonly context: { readonly [key: string]: string | undefined }
   readonly emit: (event: ChatEvent) => Effect.Effect<void>
+  /** The bot's events when the caller already started the upstream call (to overlap it with the reply's placeholder write). */
+  readonly upstream?: Stream.Stream<BotEvent, BotGatewayError> | undefined
 }
 
 /**
@@ -46,6 +48,8 @@ export const runBotTurn = (input: BotTurnInput) =>
     const parsers = new Map<string, FunctionCallMarkup.IncrementalParser>()
     const finished = new Set<string>()
     let toolRounds = 0
+    const scope = yield* Effect.scope
+    let linking: Fiber.Fiber<unknown, StoreError | ConversationNotFound> | undefined
 
     const showText = (messageId: string, visible: string) => {
       if (visible === "") return Effect.void
@@ -106,9 +110,13 @@ export const runBotTurn = (input: BotTurnInput) =>
     const handle = (event: BotEvent): Effect.Effect<void, ChatFailure> => {
       switch (event._tag) {
         case "TurnStarted":
-          return Option.contains(conversation.upstreamConversationId, event.upstreamConversationId)
+          // Stored beside the stream (joined before the reply is finished), so the first token does not wait for it.
+          return Option.contains(conversation.upstreamConversationId, event.upstreamConversationId) || linking !== undefined
             ? Effect.void
-            : store.updateConversation(conversation.id, { upstreamConversationId: event.upstreamConversationId }).pipe(Effect.asVoid)
+            : store.updateConversation(conversation.id, { upstreamConversationId: event.upstreamConversationId }).pipe(
+              Effect.forkIn(scope),
+              Effect.map((fiber) => { linking = fiber })
+            )
         case "TextDelta": {
           if (finished.has(event.messageId)) return Effect.void
           let parser = parsers.get(event.messageId)
@@ -146,7 +154,10 @@ export const runBotTurn = (input: BotTurnInput) =>
       return Effect.forEach(open, ([id, parser]) => showParsed(id, parser.end()), { discard: true })
     })
 
+    const linked = Effect.suspend(() => (linking === undefined ? Effect.void : Effect.asVoid(Fiber.join(linking))))
+
     const succeed = Effect.gen(function*() {
+      yield* linked
       yield* flushParsers
       const stored = yield* finish("complete")
       if (suggestions.length > 0) yield* emit(new Suggestions({ replyId: reply.id, suggestions }))
@@ -156,6 +167,7 @@ export const runBotTurn = (input: BotTurnInput) =>
 
     const fail = (error: ChatFailure) =>
       Effect.gen(function*() {
+        yield* Effect.ignore(linked)
         const status = text === "" ? "failed" : "interrupted"
         yield* Effect.logError("bot reply failed", error).pipe(
           Effect.annotateLogs(error._tag === "BotGatewayError" ? { reason: error.reason, code: error.code, cozeLogId: error.logId } : {})
@@ -167,19 +179,12 @@ export const runBotTurn = (input: BotTurnInput) =>
       })
 
     const interrupted = Effect.gen(function*() {
+      yield* Effect.ignore(linked)
       yield* finish("interrupted").pipe(Effect.ignoreLogged)
       yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }))
     })
 
-    yield* gateway
-      .stream({
-        botId: conversation.botId,
-        visitorId: conversation.visitorId,
-        upstreamConversationId: conversation.upstreamConversationId,
-        locale,
-        text: input.text,
-        context: Object.fromEntries(Object.entries(input.context).filter((e): e is [string, string] => e[1] !== undefined))
-      })
+    yield* (input.upstream ?? gateway.stream(botTurnOf(input)))
       .pipe(
         Stream.runForEach(handle),
         Effect.zipRight(succeed),
@@ -189,4 +194,14 @@ export const runBotTurn = (input: BotTurnInput) =>
           Effect.logError("bot reply crashed", defect).pipe(Effect.zipRight(fail(new InternalError({ message: "the bot reply crashed" }))))
         )
       )
-  }).pipe(Effect.withSpan("Chat.botTurn"))
+  }).pipe(Effect.scoped, Effect.withSpan("Chat.botTurn"))
+
+/** The upstream request of a reply: all it needs is known once the conversation is. */
+export const botTurnOf = (input: Pick<BotTurnInput, "conversation" | "locale" | "text" | "context">) => ({
+  botId: input.conversation.botId,
+  visitorId: input.conversation.visitorId,
+  upstreamConversationId: input.conversation.upstreamConversationId,
+  locale: input.locale,
+  text: input.text,
+  context: Object.fromEntries(Object.entries(input.context).filter((e): e is [string, string] => e[1] !== undefined))
+})

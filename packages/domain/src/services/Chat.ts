@@ -1,4 +1,4 @@
-import { Clock, Effect, Either, Fiber, FiberSet, Option, Stream } from "effect"
+import { Clock, Deferred, Effect, Either, Fiber, FiberSet, Option, Queue, Stream, type Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -8,7 +8,8 @@ import * as MessageText from "../logic/MessageText.js"
 import type { Conversation, ConversationPatch } from "../model/Conversation.js"
 import { Done, MessageStored, Started, StatusChanged, type ChatEvent } from "../model/ChatEvent.js"
 import { ConversationNotFound, ShopNotFound } from "../model/Errors.js"
-import type { BotNotAllowed, EmptyMessage, MessageTooLong, NoBotConfigured, StoreError } from "../model/Errors.js"
+import type { BotGatewayError, BotNotAllowed, EmptyMessage, MessageTooLong, NoBotConfigured, StoreError } from "../model/Errors.js"
+import type { BotEvent } from "../model/BotEvent.js"
 import { newConversationId, type BotId, type ClientMessageId, type ConversationId, type MessageId, type ShopId, type VisitorId } from "../model/Ids.js"
 import type { Locale } from "../model/Locale.js"
 import type { Message } from "../model/Message.js"
@@ -18,7 +19,7 @@ import { ConversationStore } from "../ports/ConversationStore.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { RealtimeHub } from "../ports/RealtimeHub.js"
 import { ShopDirectory } from "../ports/ShopDirectory.js"
-import { runBotTurn } from "./BotTurn.js"
+import { botTurnOf, runBotTurn } from "./BotTurn.js"
 
 /** Where the visitor is: lets routing and the bot use the page or product they look at. */
 export interface PageContext {
@@ -224,9 +225,29 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }))
         yield* markFinished
       } else {
-        const reply = (yield* store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" })).message
-        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId }))
-        const produce = runBotTurn({ conversation, reply, text, locale, context: { ...req.context }, emit }).pipe(
+        // The upstream call starts now (under the conversation's lock), while the reply's placeholder is stored;
+        // its events wait in a queue until the placeholder exists and `started` is out.
+        const placeholder = yield* Deferred.make<Message, StoreError | ConversationNotFound>()
+        const turnInput = { conversation, text, locale, context: { ...req.context }, emit }
+        const interruptedBeforeTurn = (reply: Message) =>
+          Effect.suspend(() => log.isDone()
+            ? Effect.void
+            : store.finishReply(reply.id, { text: "", status: "interrupted", functionCalls: [], products: [], suggestions: [] }).pipe(
+              Effect.ignoreLogged,
+              Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" })))
+            ))
+        const produce = Effect.gen(function*() {
+          const queue = yield* Effect.acquireRelease(Queue.unbounded<Take.Take<BotEvent, BotGatewayError>>(), Queue.shutdown)
+          yield* Effect.forkScoped(Stream.runIntoQueue(gateway.stream(botTurnOf(turnInput)), queue))
+          const reply = yield* Deferred.await(placeholder).pipe(
+            Effect.onInterrupt(() => Deferred.poll(placeholder).pipe(
+              Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (done) => Effect.ignore(Effect.flatMap(done, interruptedBeforeTurn)) }))
+            ))
+          )
+          yield* runBotTurn({ ...turnInput, reply, upstream: Stream.flattenTake(Stream.fromQueue(queue)) })
+        }).pipe(
+          Effect.scoped,
+          Effect.catchTags({ StoreError: () => Effect.void, ConversationNotFound: () => Effect.void }),
           locks.withLock(conversation.id),
           Effect.provideService(ConversationStore, store),
           Effect.provideService(BotGateway, gateway),
@@ -234,7 +255,22 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           Effect.ensuring(markFinished),
           Effect.annotateLogs({ conversationId: conversation.id, shopId: conversation.shopId })
         )
-        running.fiber = Option.some(yield* FiberSet.run(fibers, produce))
+        yield* Effect.uninterruptibleMask((restore) =>
+          Effect.gen(function*() {
+            const fiber = yield* FiberSet.run(fibers, Effect.interruptible(produce))
+            running.fiber = Option.some(fiber)
+            yield* restore(
+              store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" }).pipe(
+                Effect.map((appendedReply) => appendedReply.message),
+                Effect.tap((reply) => emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId })))
+              )
+            ).pipe(
+              Effect.onExit((exit) => Deferred.done(placeholder, exit)),
+              Effect.tap((reply) => (fiber.unsafePoll() === null ? Effect.void : interruptedBeforeTurn(reply))),
+              Effect.tapErrorCause(() => Effect.sync(() => { turns.delete(visitorMessage.id) }))
+            )
+          })
+        )
       }
       return { conversation, visitorMessage, duplicate: false, events: (from = 0) => log.follow(from) } satisfies Turn
     })
