@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: compile TypeScript and the widget with every dependency, then run the compiled
-# JavaScript (no TypeScript loader) with production dependencies only, as the unprivileged `node` user.
+# Multi-stage build: compile TypeScript, the widget and the one-file server bundle with every dependency,
+# then run the bundle (packages/server/dist/server.mjs, its pages and widget in dist/assets) with
+# production dependencies only (PGlite stays external), as the unprivileged `node` user. The compiled
+# packages stay in the image for `node packages/server/dist/migrate.js` (fly.toml's release_command).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -33,4 +35,4 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "packages/server/dist/main.js"]
+CMD ["node", "packages/server/dist/server.mjs"]
