@@ -223,9 +223,12 @@ export const decodeBlock = (raw: string, calls: Array<FunctionCall>, malformed: 
 
 /** Parses a whole answer: the visible text, the calls its markup asked for, and what did not decode. */
 export const parse = (input: string): ParsedMarkup => {
-  const machine = new IncrementalFunctionCallParser(decodeBlock)
+  const ranges: Array<number> = []
+  const machine = new IncrementalFunctionCallParser(decodeBlock, ranges)
   machine.feed(input, true)
-  return { text: machine.text, calls: machine.calls, malformed: machine.malformed }
+  let text = ""
+  for (let k = 0; k < ranges.length; k += 2) text += input.slice(ranges[k]!, ranges[k + 1]!)
+  return { text, calls: machine.calls, malformed: machine.malformed }
 }
 
 /** A parser for a stream of chunks; the concatenation of its outputs equals `parse` of the whole input. */
