@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url"
 
 const serverDir = fileURLToPath(new URL("..", import.meta.url))
 const widgetDist = join(serverDir, "../widget/dist")
-const outDir = join(serverDir, "dist")
-const assetsDir = join(outDir, "assets")
+/** The bundle's default folder: packages/server/dist. */
+export const defaultOutDir = join(serverDir, "dist")
 
 /**
  * Packages left to node_modules: PGlite loads its wasm and data files beside its own module, esbuild
@@ -21,8 +21,12 @@ const assetsDir = join(outDir, "assets")
  */
 export const externals = ["@electric-sql/pglite", "esbuild", "ioredis", "pg-native"]
 
-/** Writes dist/server.mjs and dist/assets. */
-export const bundle = async (): Promise<void> => {
+/**
+ * Writes `<outDir>/server.mjs` (and its map) and `<outDir>/assets`. The folder must sit under the
+ * checkout (or an install) so that the external packages resolve from its node_modules.
+ */
+export const bundle = async (outDir: string = defaultOutDir): Promise<void> => {
+  const assetsDir = join(outDir, "assets")
   await build({
     entryPoints: [join(serverDir, "src/main.ts")],
     outfile: join(outDir, "server.mjs"),
@@ -48,5 +52,5 @@ export const bundle = async (): Promise<void> => {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   await bundle()
-  console.log(`bundled ${join(outDir, "server.mjs")} and ${assetsDir}`)
+  console.log(`bundled ${join(defaultOutDir, "server.mjs")} and its assets`)
 }
