@@ -1,7 +1,7 @@
 import * as Reactivity from "@effect/experimental/Reactivity"
 import { SqlClient, SqlConnection, SqlError } from "@effect/sql"
 import { makeCompiler } from "@effect/sql-pg/PgClient"
-import { PGlite, type Results } from "@electric-sql/pglite"
+import type { PGlite, Results } from "@electric-sql/pglite"
 import { Context, Deferred, Effect, Exit, FiberId, Layer, type Scope, Stream } from "effect"
 import { mkdirSync } from "node:fs"
 
@@ -101,6 +101,8 @@ export const make = (
       Effect.tryPromise({
         try: async () => {
           if (options.dataDir !== undefined) mkdirSync(options.dataDir, { recursive: true })
+          // Loaded here, not at start: a server on PostgreSQL never pays for PGlite's module.
+          const { PGlite } = await import("@electric-sql/pglite")
           const db = new PGlite(options.dataDir)
           await db.waitReady
           return db
