@@ -5,6 +5,7 @@
  * `CHATBOT_ASSETS_DIR`, which it defaults to its own `assets` folder. Run after the widget's build.
  */
 import { build } from "esbuild"
+import { existsSync } from "node:fs"
 import { cp, mkdir, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -20,6 +21,15 @@ export const defaultOutDir = join(serverDir, "dist")
  * (ioredis, pg-native) are loaded only when configured.
  */
 export const externals = ["@electric-sql/pglite", "esbuild", "ioredis", "pg-native"]
+
+/**
+ * One copy of packages npm installed twice (nested under koa, type-is, engine.io, socket.io-adapter):
+ * the newest, same major. mime-db is data only; each copy is ~70 kB of object literal to parse at start.
+ */
+const dedupe = (root: string): Record<string, string> => ({
+  "mime-db": join(root, "node_modules/koa/node_modules/mime-db"),
+  ws: join(root, "node_modules/ws")
+})
 
 /**
  * Writes `<outDir>/server.mjs` (and its map) and `<outDir>/assets`. The folder must sit under the
@@ -38,6 +48,7 @@ export const bundle = async (outDir: string = defaultOutDir): Promise<void> => {
     sourcemap: true,
     conditions: ["source"],
     external: externals,
+    alias: Object.fromEntries(Object.entries(dedupe(join(serverDir, "../.."))).filter(([, path]) => existsSync(path))),
     define: { __CHATBOT_BUNDLE__: "true" },
     // CommonJS packages inside an ESM bundle call require() for Node built-ins.
     banner: { js: "import { createRequire as __chatbotCreateRequire } from \"node:module\"; const require = __chatbotCreateRequire(import.meta.url);" },
