@@ -2,6 +2,7 @@ import { Chat, ChatEvent, Ids, Message, type ChatErrors, type ShopDirectory } fr
 import type Router from "@koa/router"
 import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
+import * as EncodedEvents from "../socketio/EncodedEvents.js"
 import * as SseFrame from "../sse/SseFrame.js"
 import { ApiError, statusOf } from "./ApiError.js"
 import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
@@ -22,7 +23,6 @@ export interface ChatRouteOptions {
   readonly heartbeat?: Duration.DurationInput | undefined
 }
 
-const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
 const encodeMessage = Schema.encodeSync(Message.Message)
 
 const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
@@ -76,6 +76,16 @@ export const chatJson = (options: ChatRouteOptions): Handler<ChatRoutesR> => (ct
     }
   })
 
+const json = new WeakMap<ChatEvent.ChatEvent, string>()
+const jsonOf = (event: ChatEvent.ChatEvent) => {
+  let text = json.get(event)
+  if (text === undefined) {
+    text = JSON.stringify(EncodedEvents.chatEvent(event))
+    json.set(event, text)
+  }
+  return text
+}
+
 /** Parses `Last-Event-ID: <visitorMessageId>:<position>`. */
 const parseLastEventId = (header: string) => {
   const match = /^([A-Za-z0-9_-]{22}):(\d{1,9})$/.exec(header.trim())
@@ -89,8 +99,13 @@ const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<
     res.writeHead(200, SseFrame.headers)
     ctx.req.socket.setNoDelay(true)
     res.write("retry: 2000\n\n")
+    // Every event that is ready goes out as one write; each event's JSON is made once for all its readers.
     const frames = events.pipe(
-      Stream.map(([position, event]) => SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: JSON.stringify(encodeEvent(event)) }))
+      Stream.mapChunks((chunk) => {
+        let text = ""
+        for (const [position, event] of chunk) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
+        return Chunk.of(text)
+      })
     )
     const beats = Stream.tick(heartbeat).pipe(Stream.drop(1), Stream.map(() => SseFrame.comment("heartbeat")))
     yield* frames.pipe(

@@ -21,7 +21,8 @@ export const frame = (message: SseMessage): string => {
   if (message.retry !== undefined) out += `retry: ${Math.max(0, Math.trunc(message.retry))}\n`
   if (message.id !== undefined) out += `id: ${singleLine("id", message.id).replace(/\0/g, "")}\n`
   if (message.event !== undefined) out += `event: ${singleLine("event", message.event)}\n`
-  for (const line of message.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
+  if (!/[\r\n]/.test(message.data)) out += `data: ${message.data}\n`
+  else for (const line of message.data.split(/\r\n|\r|\n/)) out += `data: ${line}\n`
   return out + "\n"
 }
 
