@@ -93,8 +93,9 @@ const retreat = (w: string, lo: number, h: number): number => {
 /** Start of a suffix of `w[lo..]` that is a proper prefix of `<|FunctionCall`, or `w.length`. */
 const tailPrefix = (w: string, lo: number): number => {
   const len = w.length
-  const j = w.lastIndexOf("<")
-  if (j < lo || len - j > 13) return len
+  let j = w.indexOf("<", Math.max(lo, len - 13))
+  if (j === -1) return len
+  for (let k = w.indexOf("<", j + 1); k !== -1; k = w.indexOf("<", k + 1)) j = k
   for (let m = j + 1; m < len; m++) if (w.charCodeAt(m) !== P.charCodeAt(m - j)) return len
   return j
 }
