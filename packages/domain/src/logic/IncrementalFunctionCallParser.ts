@@ -29,8 +29,12 @@ const matchToken = (w: string, lt: number, final: boolean): number => {
     for (let k = lt + 2; k < len; k++) if (w.charCodeAt(k) !== P.charCodeAt(k - lt)) return NONE
     return final ? NONE : PARTIAL
   }
-  if (!w.startsWith(P, lt)) return NONE
-  const j = lt + 14
+  return w.startsWith(P, lt) ? matchAfterPrefix(w, lt + 14, final) : NONE
+}
+
+/** At `j` ends a `<|FunctionCall`: the letters (+ `|>`) after it make the token; sets `matchEnd`. */
+const matchAfterPrefix = (w: string, j: number, final: boolean): number => {
+  const len = w.length
   let k = j
   while (k < len && k - j < MAX_LETTERS && isLetter(w.charCodeAt(k))) k++
   if (k === len && !final) return PARTIAL
@@ -205,7 +209,7 @@ export class IncrementalFunctionCallParser {
         if (final) this.closeBlock(false)
         return -1
       }
-      const kind = matchToken(w, lt, final)
+      const kind = matchAfterPrefix(w, lt + 14, final)
       if (kind === PARTIAL) {
         if (lt > pos) this.body += w.slice(pos, lt)
         this.held = w.slice(lt)
