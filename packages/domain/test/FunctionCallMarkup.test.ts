@@ -11,6 +11,8 @@ import {
 import { FunctionCall } from "../src/model/FunctionCall.js"
 
 const runs = { fastCheck: { numRuns: 1000 } }
+const e15 = 1_000_000_000_000_000n
+const e19 = 10_000_000_000_000_000_000n
 const tag = "think_never_used_51bce0c785ca2f68081bfa7d91973934"
 
 const calls = (s: string) => parse(s).calls.map((c) => ({ name: c.name, arguments: c.arguments }))
@@ -145,6 +147,24 @@ describe("FunctionCallMarkup.parse", () => {
   it.prop("never throws on any full-unicode string", [fc.fullUnicodeString()], ([s]) => {
     expect(typeof parse(s).text).toBe("string")
   }, runs)
+
+  it.prop(
+    "parseJsonLossless reads any JSON as JSON.parse does, except integers of more than 15 digits, kept exact as strings",
+    [fc.jsonValue(), fc.array(fc.bigInt({ min: -e19, max: e19 }).filter((n) => n >= e15 || n <= -e15), { maxLength: 3 })],
+    ([tree, longs]) => {
+      const text = JSON.stringify({ tree, longs: 0 }).replace(/0\}$/, `[${longs.join(",")}]}`)
+      const lossless = (u: unknown): unknown =>
+        typeof u === "number"
+          ? /^-?\d{16,}$/.test(JSON.stringify(u)) ? JSON.stringify(u) : u
+          : Array.isArray(u)
+          ? u.map(lossless)
+          : typeof u === "object" && u !== null
+          ? Object.fromEntries(Object.entries(u).map(([k, v]) => [k, lossless(v)]))
+          : u
+      expect(parseJsonLossless(text)).toEqual({ tree: lossless(JSON.parse(JSON.stringify(tree))), longs: longs.map(String) })
+    },
+    runs
+  )
 
   it.prop("leaves text without markup characters untouched", [fc.string()], ([s]) => {
     fc.pre(!s.includes("<") && !s.includes("]"))

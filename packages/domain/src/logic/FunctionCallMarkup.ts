@@ -51,6 +51,9 @@ const shape = (s: string): number => {
   return bigInteger.test(s) ? 2 : 1
 }
 
+/** `[0-9.eE+-]`: a character that may continue a JSON number. */
+const isNumberChar = (c: number) => (c >= 48 && c <= 57) || c === 46 || c === 101 || c === 69 || c === 43 || c === 45
+
 /** Wraps bare integers of more than 15 digits in quotes, so JSON.parse keeps them exact (as strings). */
 const quoteBigIntegers = (s: string): string => {
   let out = ""
@@ -74,7 +77,7 @@ const quoteBigIntegers = (s: string): string => {
       while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++
       const next = s.charCodeAt(i)
       if (next === 46 || next === 101 || next === 69) {
-        while (i < n && /[0-9.eE+-]/.test(s[i]!)) i++
+        while (i < n && isNumberChar(s.charCodeAt(i))) i++
       } else if (i - digitsFrom > 15) {
         out += s.slice(last, start) + "\"" + s.slice(start, i) + "\""
         last = i
