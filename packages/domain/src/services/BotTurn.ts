@@ -197,7 +197,12 @@ export const runBotTurn = (input: BotTurnInput) =>
   }).pipe(Effect.scoped, Effect.withSpan("Chat.botTurn"))
 
 /** The upstream request of a reply: all it needs is known once the conversation is. */
-export const botTurnOf = (input: Pick<BotTurnInput, "conversation" | "locale" | "text" | "context">) => ({
+export const botTurnOf = (input: {
+  readonly conversation: Pick<Conversation, "botId" | "visitorId" | "upstreamConversationId">
+  readonly locale: Locale
+  readonly text: string
+  readonly context: BotTurnInput["context"]
+}) => ({
   botId: input.conversation.botId,
   visitorId: input.conversation.visitorId,
   upstreamConversationId: input.conversation.upstreamConversationId,

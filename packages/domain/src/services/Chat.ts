@@ -1,4 +1,4 @@
-import { Clock, Deferred, Effect, Either, Fiber, FiberSet, Option, Queue, Stream, type Take } from "effect"
+import { Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, Stream, type Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -60,6 +60,12 @@ export interface Turn {
   readonly duplicate: boolean
   /** The turn's events from position `from` on, each with its position (an SSE `id`); ends after `done`. */
   readonly events: (from?: number) => Stream.Stream<readonly [number, ChatEvent]>
+}
+
+/** A bot call already under way: its events, and how to stop it. */
+interface Upstream {
+  readonly events: Stream.Stream<BotEvent, BotGatewayError>
+  readonly close: Effect.Effect<void>
 }
 
 interface RunningTurn {
@@ -147,7 +153,22 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         return log
       })
 
+    /** Starts a bot call now, its events queued until a reader takes them; `close` stops it. */
+    const startUpstream = (turn: Parameters<BotGateway["Type"]["stream"]>[0]) =>
+      Effect.gen(function*() {
+        const scope = yield* Scope.make()
+        const queue = yield* Queue.unbounded<Take.Take<BotEvent, BotGatewayError>>()
+        yield* Scope.addFinalizer(scope, Queue.shutdown(queue))
+        yield* Effect.forkIn(Stream.runIntoQueue(gateway.stream(turn), queue), scope)
+        return { events: Stream.flattenTake(Stream.fromQueue(queue)), close: Scope.close(scope, Exit.void) } satisfies Upstream
+      })
+
     const send = Effect.fn("Chat.send")(function*(req: SendRequest) {
+      const early: { upstream: Upstream | undefined } = { upstream: undefined }
+      return yield* sendWith(req, early).pipe(Effect.onError(() => early.upstream?.close ?? Effect.void))
+    })
+
+    const sendWith = (req: SendRequest, early: { upstream: Upstream | undefined }) => Effect.gen(function*() {
       const text = yield* MessageText.validate(req.text)
       yield* pruneFinished
 
@@ -171,6 +192,14 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       let reopened = false
       if (Option.isNone(existing)) {
         const botId = yield* route()
+        // A new conversation cannot hold this clientMessageId yet, so the bot may be asked while the
+        // conversation and the visitor's message are stored (its events wait until they are).
+        early.upstream = yield* startUpstream(botTurnOf({
+          conversation: { botId, visitorId: req.visitorId, upstreamConversationId: Option.none() },
+          text,
+          locale,
+          context: { ...req.context }
+        }))
         conversation = yield* store.createConversation({ id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId })
       } else {
         const current = existing.value
@@ -199,6 +228,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       const visitorMessage = appended.message
 
       if (!appended.created) {
+        if (early.upstream !== undefined) yield* early.upstream.close
         const running = turns.get(visitorMessage.id)
         const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
         return { conversation, visitorMessage, duplicate: true, events: (from = 0) => log.follow(from) } satisfies Turn
@@ -221,6 +251,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }))
 
       if (!ConversationState.botAnswers(conversation.status)) {
+        if (early.upstream !== undefined) yield* early.upstream.close
         yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.none(), locale, botId: conversation.botId }))
         yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }))
         yield* markFinished
@@ -236,15 +267,16 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
               Effect.ignoreLogged,
               Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" })))
             ))
+        const prestarted = early.upstream
         const produce = Effect.gen(function*() {
-          const queue = yield* Effect.acquireRelease(Queue.unbounded<Take.Take<BotEvent, BotGatewayError>>(), Queue.shutdown)
-          yield* Effect.forkScoped(Stream.runIntoQueue(gateway.stream(botTurnOf(turnInput)), queue))
+          const upstream = prestarted ?? (yield* Effect.acquireRelease(startUpstream(botTurnOf(turnInput)), (u) => u.close))
+          if (prestarted !== undefined) yield* Effect.addFinalizer(() => prestarted.close)
           const reply = yield* Deferred.await(placeholder).pipe(
             Effect.onInterrupt(() => Deferred.poll(placeholder).pipe(
               Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (done) => Effect.ignore(Effect.flatMap(done, interruptedBeforeTurn)) }))
             ))
           )
-          yield* runBotTurn({ ...turnInput, reply, upstream: Stream.flattenTake(Stream.fromQueue(queue)) })
+          yield* runBotTurn({ ...turnInput, reply, upstream: upstream.events })
         }).pipe(
           Effect.scoped,
           Effect.catchTags({ StoreError: () => Effect.void, ConversationNotFound: () => Effect.void }),
@@ -258,6 +290,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         yield* Effect.uninterruptibleMask((restore) =>
           Effect.gen(function*() {
             const fiber = yield* FiberSet.run(fibers, Effect.interruptible(produce))
+            early.upstream = undefined
             running.fiber = Option.some(fiber)
             yield* restore(
               store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" }).pipe(
