@@ -1,0 +1,51 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ChatEvent, Ids } from "@chatbot-node/domain"
+import { Chunk, Effect, Fiber, FastCheck, Option, Stream } from "effect"
+import { makeTurnLog } from "../src/internal/TurnLog.js"
+
+const replyId = Ids.MessageId.make("rrrrrrrrrrrrrrrrrrrrrr")
+const conversationId = Ids.ConversationId.make("cccccccccccccccccccccc")
+const delta = (i: number) => new ChatEvent.Delta({ replyId, text: `t${i}` })
+const done = new ChatEvent.Done({ conversationId, replyId: Option.some(replyId), status: "complete" })
+const collect = <A>(stream: Stream.Stream<A>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+
+describe("TurnLog", () => {
+  it.effect.prop(
+    "every reader, however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
+    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 })), { maxLength: 6 })],
+    ([count, readers]) =>
+      Effect.gen(function*() {
+        const log = yield* makeTurnLog
+        const all = [...Array.from({ length: count }, (_, i) => delta(i)), done]
+        const started: Array<readonly [number, Fiber.RuntimeFiber<ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>>]> = []
+        for (let i = 0; i <= all.length; i++) {
+          for (const [joinAt, from] of readers) {
+            if (joinAt === i) started.push([from, yield* Effect.fork(collect(log.follow(from)))])
+          }
+          if (i % 3 === 0) yield* Effect.yieldNow()
+          if (i < all.length) yield* log.append(all[i]!)
+        }
+        yield* log.append(delta(99))
+        for (const [from, fiber] of started) {
+          const start = Math.max(0, from)
+          expect(yield* Fiber.join(fiber)).toEqual(all.slice(start).map((e, k) => [start + k, e]))
+        }
+        expect(log.isDone()).toBe(true)
+        expect(log.events()).toEqual(all)
+        expect(yield* collect(log.follow(all.length))).toEqual([])
+      }),
+    { fastCheck: { numRuns: 60 } }
+  )
+
+  it.effect("a reader that leaves while waiting does not hold up the producer or later readers", () =>
+    Effect.gen(function*() {
+      const log = yield* makeTurnLog
+      const leaving = yield* Effect.fork(collect(log.follow(0)))
+      yield* Effect.yieldNow()
+      yield* Fiber.interrupt(leaving)
+      const staying = yield* Effect.fork(collect(log.follow(0)))
+      yield* log.append(delta(0))
+      yield* log.append(done)
+      expect(yield* Fiber.join(staying)).toEqual([[0, delta(0)], [1, done]])
+    }))
+})
