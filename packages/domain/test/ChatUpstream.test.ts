@@ -1,0 +1,79 @@
+import { describe, expect, it } from "@effect/vitest"
+import { BotGateway, Chat, ConversationStore, Errors, Handoff, History } from "@chatbot-node/domain"
+import {
+  MemoryAdminDirectory,
+  MemoryConversationStore,
+  MemoryProductCatalog,
+  MemoryRealtimeHub,
+  MemoryShopDirectory,
+  ScriptedBotGateway
+} from "@chatbot-node/adapters/memory"
+import { Effect, Layer, Option, Schedule, Stream } from "effect"
+import { alice, catalog, shop, shopId } from "./support/world.js"
+
+/** A bot that never answers and counts the calls open right now; a store that may refuse one kind of write. */
+const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
+  let calls = 0
+  let open = 0
+  const bot = ScriptedBotGateway.make({ reply: () => [] }).service
+  const gateway: BotGateway.Service = {
+    ...bot,
+    stream: () =>
+      Stream.acquireRelease(Effect.sync(() => { calls++; open++ }), () => Effect.sync(() => { open-- })).pipe(Stream.flatMap(() => Stream.never))
+  }
+  // The refused write takes a while, so that the early bot call is surely under way when it fails.
+  const failing = Effect.zipRight(Effect.sleep("20 millis"), Effect.fail(new Errors.StoreError({ operation: refuse, message: "disk full" })))
+  const store = Layer.effect(
+    ConversationStore,
+    Effect.map(ConversationStore, (s) => ({
+      ...s,
+      createConversation: refuse === "createConversation" ? () => failing : s.createConversation,
+      appendMessage: refuse === "appendMessage" ? () => failing : s.appendMessage
+    }))
+  ).pipe(Layer.provide(MemoryConversationStore.layer))
+  const ports = Layer.mergeAll(
+    store,
+    MemoryShopDirectory.layer([shop]),
+    MemoryAdminDirectory.layer(),
+    MemoryRealtimeHub.layer,
+    MemoryProductCatalog.layer(catalog),
+    Layer.succeed(BotGateway, gateway)
+  )
+  const services = Handoff.Default.pipe(Layer.provideMerge(Layer.mergeAll(Chat.Default, History.Default)))
+  return { calls: () => calls, open: () => open, layer: services.pipe(Layer.provideMerge(ports)) }
+}
+
+describe("Chat.send, the bot call started before the writes", () => {
+  for (const refuse of ["createConversation", "appendMessage"] as const) {
+    it.live(`is stopped when ${refuse} fails, and send fails with the store's error`, () => {
+      const world = makeWorld(refuse)
+      return Effect.gen(function*() {
+        const chat = yield* Chat
+        const error = yield* Effect.flip(chat.send({ shopId, visitorId: alice, text: "hello" }))
+        expect(error._tag).toBe("StoreError")
+        expect(world.calls()).toBe(1)
+        expect(world.open()).toBe(0)
+        expect(yield* chat.activeTurns).toBe(0)
+      }).pipe(Effect.provide(world.layer))
+    })
+  }
+
+  it.live("belongs to the turn once send succeeds: cancelling the conversation stops it and stores the reply as interrupted", () => {
+    const world = makeWorld("none")
+    return Effect.gen(function*() {
+      const chat = yield* Chat
+      const store = yield* ConversationStore
+      const turn = yield* chat.send({ shopId, visitorId: alice, text: "hello" })
+      yield* Effect.suspend(() => (world.open() === 1 ? Effect.void : Effect.fail("not yet"))).pipe(
+        Effect.retry({ schedule: Schedule.spaced("1 millis"), times: 2000 })
+      )
+      yield* chat.cancelConversation(turn.conversation.id)
+      const last = yield* turn.events().pipe(Stream.runLast)
+      expect(Option.map(last, ([, e]) => e)).toMatchObject(Option.some({ _tag: "done", status: "interrupted" }))
+      expect(world.open()).toBe(0)
+      const [, reply] = yield* store.listMessages(turn.conversation.id, { limit: 10 })
+      expect(reply!.status).toBe("interrupted")
+      expect(world.calls()).toBe(1)
+    }).pipe(Effect.provide(world.layer))
+  })
+})
