@@ -47,7 +47,7 @@ const older: Record<string, (j: Json) => ReadonlyArray<Figure>> = {
   },
   http: (j) => [
     ...j.throughput.map((r: Json): Figure => ({ figure: `http: ${r.route} req/s`, value: `${r.serverRps} (p50 ${r.serverP50ms} ms)`, baseline: `${r.bareKoaRps} (bare Koa)`, ratio: r.ratio, target: String(r.route).includes("/health") ? "≥ 0.8 × bare Koa" : "–", met: String(r.route).includes("/health") ? r.ratio >= 0.8 : null })),
-    ...j.coldStart.map((c: Json): Figure => ({ figure: `http: cold start to /health 200, ${c.database}`, value: `${c.medianMs} ms`, baseline: "see coldstart", ratio: null, target: c.database === "PostgreSQL" ? "≤ 400 ms" : "–", met: c.database === "PostgreSQL" ? c.medianMs <= 400 : null }))
+    ...(j.coldStart ?? []).map((c: Json): Figure => ({ figure: `http: cold start to /health 200, ${c.database}`, value: `${c.medianMs} ms`, baseline: "see coldstart", ratio: null, target: c.database === "PostgreSQL" ? "≤ 400 ms" : "–", met: c.database === "PostgreSQL" ? c.medianMs <= 400 : null }))
   ],
   realtime: (j) => [
     { figure: "realtime: RSS per idle visitor socket", value: `${round(j.idle.ours.bytesPerSocket / 1024, 1)} KB`, baseline: `${round(j.idle.bare.bytesPerSocket / 1024, 1)} KB (bare socket.io)`, ratio: ratio(j.idle.ours.bytesPerSocket, j.idle.bare.bytesPerSocket), target: "< 30 KB", met: j.idle.ours.bytesPerSocket > 0 ? j.idle.ours.bytesPerSocket < 30 * 1024 : null },
