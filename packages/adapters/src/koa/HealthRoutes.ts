@@ -1,45 +1,12 @@
-import type Router from "@koa/router"
 import { Effect, Runtime } from "effect"
 import type Koa from "koa"
-import type { Handler } from "./Handler.js"
 
 /** How long a probe's answer is reused: a load balancer polling /health does not load the database. */
 const probeTtlMs = 1000
 
 /**
- * `GET /health`: `{status, database, uptime}`; 503 with `database: "disconnected"` when the probe
- * fails. The probe's answer is reused for up to a second.
- */
-export const health = <R>(probe: Effect.Effect<unknown, unknown, R>, startedAt: number): Handler<R> => {
-  let last: { readonly connected: boolean; readonly at: number } | undefined
-  const connectedNow = Effect.suspend(() => {
-    const now = Date.now()
-    if (last !== undefined && now - last.at < probeTtlMs) return Effect.succeed(last.connected)
-    return probe.pipe(
-      Effect.timeout("2 seconds"),
-      Effect.match({ onFailure: () => false, onSuccess: () => true }),
-      Effect.tap((connected) => Effect.sync(() => { last = { connected, at: Date.now() } }))
-    )
-  })
-  return (ctx) => connectedNow.pipe(
-    Effect.map((connected) => {
-      ctx.status = connected ? 200 : 503
-      ctx.set("Cache-Control", "no-store")
-      ctx.body = {
-        status: connected ? "ok" : "degraded",
-        database: connected ? "connected" : "disconnected",
-        uptime: Math.round((Date.now() - startedAt) / 10) / 100
-      }
-    })
-  )
-}
-
-/** Adds `/health` to a router. */
-export const addHealthRoute = <R>(router: Router, wrap: (h: Handler<R>) => Koa.Middleware, probe: Effect.Effect<unknown, unknown, R>, startedAt: number) =>
-  router.get("/health", wrap(health(probe, startedAt)))
-
-/**
- * `GET /health` as a middleware: answered after request ids and security headers but before CORS,
+ * `GET /health` → `{status, database, uptime}`, 503 with `database: "disconnected"` when the probe
+ * fails; as a middleware: answered after request ids and security headers but before CORS,
  * pages and routing, without a fiber per request (a load balancer polls it), from the cached probe; the probe runs through the
  * application's runtime only when its answer is older than a second.
  */
