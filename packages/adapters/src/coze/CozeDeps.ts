@@ -1,4 +1,4 @@
-import type { BotTurn } from "@chatbot-node/domain"
+import type { BotTurn, ToolOutputs } from "@chatbot-node/domain"
 import { HttpClientRequest } from "@effect/platform"
 import { Option, type Redacted } from "effect"
 import type { CozeAuth } from "./CozeAuth.js"
@@ -41,4 +41,15 @@ export const chatRequest = (turn: BotTurn, stream: boolean) => (token: Redacted.
     }),
     HttpClientRequest.bearerToken(token),
     HttpClientRequest.bodyUnsafeJson(chatBody(turn, stream))
+  )
+
+/** The `POST /v3/chat/submit_tool_outputs` request answering a chat's pending tool calls (ids in the query). */
+export const toolOutputsRequest = (outputs: ToolOutputs, stream: boolean) => (token: Redacted.Redacted<string>): HttpClientRequest.HttpClientRequest =>
+  HttpClientRequest.post("/v3/chat/submit_tool_outputs").pipe(
+    HttpClientRequest.setUrlParams({ conversation_id: outputs.upstreamConversationId, chat_id: outputs.chatId }),
+    HttpClientRequest.bearerToken(token),
+    HttpClientRequest.bodyUnsafeJson({
+      tool_outputs: outputs.outputs.map((o) => ({ tool_call_id: o.toolCallId, output: o.output })),
+      stream
+    })
   )

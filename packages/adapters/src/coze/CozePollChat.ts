@@ -3,7 +3,7 @@ import { BotEvent, type BotTurn, type Errors, type ToolOutputs } from "@chatbot-
 import { Duration, Effect, Option, type Redacted, Schema, Stream } from "effect"
 import { type ChatProgress, completedMessage, failureOf, toolCallsOf } from "./CozeChatEvents.js"
 import { guard } from "./CozeChatLifecycle.js"
-import { chatRequest, type CozeDeps } from "./CozeDeps.js"
+import { chatRequest, type CozeDeps, toolOutputsRequest } from "./CozeDeps.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeRetry from "./CozeRetry.js"
 import { terminalStatuses, toUsage, type WireChat, WireChat as WireChatSchema, WireMessage } from "./CozeWire.js"
@@ -135,15 +135,7 @@ export const pollToolOutputs = (
       outputs.visitorId,
       "/v3/chat/submit_tool_outputs",
       Option.some(outputs.upstreamConversationId),
-      (token) =>
-        HttpClientRequest.post("/v3/chat/submit_tool_outputs").pipe(
-          HttpClientRequest.setUrlParams({ conversation_id: outputs.upstreamConversationId, chat_id: outputs.chatId }),
-          HttpClientRequest.bearerToken(token),
-          HttpClientRequest.bodyUnsafeJson({
-            tool_outputs: outputs.outputs.map((o) => ({ tool_call_id: o.toolCallId, output: o.output })),
-            stream: false
-          })
-        ),
+      toolOutputsRequest(outputs, false),
       { conversationId: outputs.upstreamConversationId, chatId: outputs.chatId, terminal: false },
       false
     )

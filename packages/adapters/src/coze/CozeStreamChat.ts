@@ -3,7 +3,7 @@ import type { BotEvent, BotTurn, Errors, ToolOutputs } from "@chatbot-node/domai
 import { Duration, Effect, Option, type Redacted, Stream } from "effect"
 import { type ChatProgress, translate } from "./CozeChatEvents.js"
 import { abandon, guard } from "./CozeChatLifecycle.js"
-import { chatRequest, type CozeDeps } from "./CozeDeps.js"
+import { chatRequest, type CozeDeps, toolOutputsRequest } from "./CozeDeps.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeRetry from "./CozeRetry.js"
 import { withTimeouts } from "./StreamTimeouts.js"
@@ -81,15 +81,6 @@ export const streamToolOutputs = (
     outputs.visitorId,
     "/v3/chat/submit_tool_outputs",
     Option.some(outputs.upstreamConversationId),
-    (token) =>
-      HttpClientRequest.post("/v3/chat/submit_tool_outputs").pipe(
-        HttpClientRequest.setUrlParam("conversation_id", outputs.upstreamConversationId),
-        HttpClientRequest.setUrlParam("chat_id", outputs.chatId),
-        HttpClientRequest.bearerToken(token),
-        HttpClientRequest.bodyUnsafeJson({
-          tool_outputs: outputs.outputs.map((o) => ({ tool_call_id: o.toolCallId, output: o.output })),
-          stream: true
-        })
-      ),
+    toolOutputsRequest(outputs, true),
     () => ({ conversationId: outputs.upstreamConversationId, chatId: outputs.chatId, terminal: false })
   )
