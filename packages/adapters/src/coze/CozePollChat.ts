@@ -11,27 +11,23 @@ import { terminalStatuses, toUsage, type WireChat, WireChat as WireChatSchema, W
 const { BotEvent: E } = BotEvent
 const maxPollInterval = Duration.seconds(5)
 
-const retrieve = (deps: CozeDeps, session: string, chat: WireChat) =>
+/** A GET on one chat (`conversation_id` and `chat_id` in the query), decoded with `schema`. */
+const chatQuery = <A, I>(deps: CozeDeps, session: string, chat: WireChat, path: string, schema: Schema.Schema<A, I>) =>
   CozeRetry.effect(deps.auth, deps.options, session, (token) =>
     deps.http.json(
-      HttpClientRequest.get("/v3/chat/retrieve").pipe(
+      HttpClientRequest.get(path).pipe(
         HttpClientRequest.setUrlParams({ conversation_id: chat.conversation_id, chat_id: chat.id }),
         HttpClientRequest.bearerToken(token)
       ),
-      "/v3/chat/retrieve",
-      WireChatSchema
+      path,
+      schema
     ))
 
+const retrieve = (deps: CozeDeps, session: string, chat: WireChat) =>
+  chatQuery(deps, session, chat, "/v3/chat/retrieve", WireChatSchema)
+
 const messages = (deps: CozeDeps, session: string, chat: WireChat) =>
-  CozeRetry.effect(deps.auth, deps.options, session, (token) =>
-    deps.http.json(
-      HttpClientRequest.get("/v3/chat/message/list").pipe(
-        HttpClientRequest.setUrlParams({ conversation_id: chat.conversation_id, chat_id: chat.id }),
-        HttpClientRequest.bearerToken(token)
-      ),
-      "/v3/chat/message/list",
-      Schema.Array(WireMessage)
-    ))
+  chatQuery(deps, session, chat, "/v3/chat/message/list", Schema.Array(WireMessage))
 
 /**
  * Polls retrieve (from `pollInterval`, growing by half up to 5 s; the docs ask for ≥ 1 s) until a
