@@ -35,6 +35,7 @@ export * as ConversationState from "./logic/ConversationState.js"
 export * as FunctionCallMarkup from "./logic/FunctionCallMarkup.js"
 export * as I18n from "./logic/I18n.js"
 export * as LanguageDetection from "./logic/LanguageDetection.js"
+export * as ShopOrigins from "./logic/ShopOrigins.js"
 export * as MessageText from "./logic/MessageText.js"
 export * as RateLimitPolicy from "./logic/RateLimitPolicy.js"
 

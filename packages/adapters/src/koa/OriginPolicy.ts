@@ -1,4 +1,4 @@
-import { type Errors, type Shop, ShopDirectory } from "@chatbot-node/domain"
+import { type Errors, type Shop, ShopDirectory, ShopOrigins } from "@chatbot-node/domain"
 import { Context, Duration, Effect, Layer } from "effect"
 
 /** Options of the HTTP origin policy. */
@@ -9,16 +9,11 @@ export interface OriginPolicyOptions {
   readonly openWhenUnconfigured: boolean
 }
 
-const normalise = (origin: string) => origin.trim().replace(/\/+$/, "").toLowerCase()
+const { normalise } = ShopOrigins
 
-/** Whether a browser page at `origin` may call the API for `shop` (no Origin: not a browser, allowed). */
-export const allows = (shop: Shop.Shop, origin: string | undefined, options: OriginPolicyOptions): boolean => {
-  if (origin === undefined || origin === "") return true
-  const asked = normalise(origin)
-  if (normalise(options.ownOrigin) === asked) return true
-  if (shop.allowedOrigins.length === 0) return options.openWhenUnconfigured
-  return shop.allowedOrigins.some((allowed) => allowed === "*" || normalise(allowed) === asked)
-}
+/** Whether a browser page at `origin` may call the API for `shop`: the domain's rule. */
+export const allows = (shop: Shop.Shop, origin: string | undefined, options: OriginPolicyOptions): boolean =>
+  ShopOrigins.allows(shop, origin, options)
 
 /**
  * Which web origins may call the API (CORS) and frame the server's pages (CSP `frame-ancestors`):

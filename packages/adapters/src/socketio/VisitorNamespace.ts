@@ -1,9 +1,8 @@
-import { Chat, ChatEvent, Handoff, History, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, type Ids, type Turn } from "@chatbot-node/domain"
+import { Chat, ChatEvent, Handoff, History, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, ShopOrigins, type Ids, type Turn } from "@chatbot-node/domain"
 import { Effect, Option, Runtime, Schema, Stream } from "effect"
 import type { Namespace, Socket } from "socket.io"
 import { RateLimiter } from "../koa/RateLimiter.js"
 import { VisitorTokens } from "../koa/VisitorTokens.js"
-import * as OriginPolicy from "./OriginPolicy.js"
 import * as EncodedEvents from "./EncodedEvents.js"
 import { decode, SocketRefusal } from "./SocketAcks.js"
 import * as SocketSession from "./SocketSession.js"
@@ -19,7 +18,7 @@ export interface VisitorData {
 }
 
 /** Settings of the visitor namespace. */
-export interface VisitorOptions extends OriginPolicy.OriginOptions, SocketSession.SessionOptions {}
+export interface VisitorOptions extends ShopOrigins.OriginRules, SocketSession.SessionOptions {}
 
 const Handshake = Schema.Struct({ token: Schema.String.pipe(Schema.maxLength(4096)), locale: Schema.optional(Schema.String.pipe(Schema.maxLength(35))) })
 
@@ -43,7 +42,7 @@ const authenticate = (socket: Socket, options: VisitorOptions) =>
     const claims = yield* Effect.mapError((yield* VisitorTokens).verify(auth.token), () => refused)
     const shop = yield* (yield* ShopDirectory).getShop(claims.shopId).pipe(Effect.orElseSucceed(() => Option.none()))
     if (Option.isNone(shop)) return yield* refused
-    if (!OriginPolicy.allows(shop.value, socket.handshake.headers.origin, options)) {
+    if (!ShopOrigins.allows(shop.value, socket.handshake.headers.origin, options)) {
       return yield* new SocketRefusal({ code: "forbidden_origin", message: "This page may not use the shop's chat." })
     }
     socket.data = { shopId: claims.shopId, visitorId: claims.visitorId, locale: handshakeLocale(socket, auth.locale) } satisfies VisitorData

@@ -1,6 +1,6 @@
-import { Shop } from "@chatbot-node/domain"
+import { Shop, ShopOrigins } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
-import { OriginPolicy, TokenBucket } from "@chatbot-node/adapters/socketio"
+import { TokenBucket } from "@chatbot-node/adapters/socketio"
 import { describe, expect, it } from "@effect/vitest"
 
 describe("TokenBucket", () => {
@@ -15,23 +15,23 @@ describe("TokenBucket", () => {
   })
 })
 
-describe("OriginPolicy", () => {
+describe("ShopOrigins (the domain rule the HTTP and socket adapters share)", () => {
   const strict = new Shop.Shop({ ...DemoCatalog.demoShop("s"), allowedOrigins: ["https://shop.example/"] })
   const open = DemoCatalog.demoShop("o")
   const dev = { ownOrigin: "http://localhost:3000", openWhenUnconfigured: true }
   const prod = { ownOrigin: "https://chat.example", openWhenUnconfigured: false }
 
   it("accepts the shop's own origins (case and trailing slash aside), this server's, and clients without an Origin", () => {
-    expect(OriginPolicy.allows(strict, "https://SHOP.example", prod)).toBe(true)
-    expect(OriginPolicy.allows(strict, "https://chat.example", prod)).toBe(true)
-    expect(OriginPolicy.allows(strict, undefined, prod)).toBe(true)
+    expect(ShopOrigins.allows(strict, "https://SHOP.example", prod)).toBe(true)
+    expect(ShopOrigins.allows(strict, "https://chat.example", prod)).toBe(true)
+    expect(ShopOrigins.allows(strict, undefined, prod)).toBe(true)
   })
 
   it("refuses a foreign origin; a shop listing none is open only when configured so (development)", () => {
-    expect(OriginPolicy.allows(strict, "https://evil.example", dev)).toBe(false)
-    expect(OriginPolicy.allows(strict, "https://shop.example.evil.example", prod)).toBe(false)
-    expect(OriginPolicy.allows(open, "https://anything.example", dev)).toBe(true)
-    expect(OriginPolicy.allows(open, "https://anything.example", prod)).toBe(false)
-    expect(OriginPolicy.allows(new Shop.Shop({ ...open, allowedOrigins: ["*"] }), "https://x.example", prod)).toBe(true)
+    expect(ShopOrigins.allows(strict, "https://evil.example", dev)).toBe(false)
+    expect(ShopOrigins.allows(strict, "https://shop.example.evil.example", prod)).toBe(false)
+    expect(ShopOrigins.allows(open, "https://anything.example", dev)).toBe(true)
+    expect(ShopOrigins.allows(open, "https://anything.example", prod)).toBe(false)
+    expect(ShopOrigins.allows(new Shop.Shop({ ...open, allowedOrigins: ["*"] }), "https://x.example", prod)).toBe(true)
   })
 })
