@@ -56,7 +56,7 @@ export const runBotTurn = (input: BotTurnInput) =>
       const separated = text !== "" && lastTextMessage !== undefined && lastTextMessage !== messageId ? `\n\n${visible}` : visible
       lastTextMessage = messageId
       text += separated
-      return emit(new Delta({ replyId: reply.id, text: separated }))
+      return emit(new Delta({ replyId: reply.id, text: separated }, true))
     }
 
     const lookUp = (call: FunctionCall) =>
@@ -80,7 +80,7 @@ export const runBotTurn = (input: BotTurnInput) =>
         const found = yield* lookUp(call)
         if (Option.isSome(found)) {
           products.push(...found.value)
-          yield* emit(new Products({ replyId: reply.id, call, products: found.value }))
+          yield* emit(new Products({ replyId: reply.id, call, products: found.value }, true))
         }
         return found
       })
@@ -92,7 +92,7 @@ export const runBotTurn = (input: BotTurnInput) =>
       Effect.gen(function*() {
         toolRounds++
         const outputs = yield* Effect.forEach(pending, (p) =>
-          handleCall(new FunctionCall({ name: p.name, arguments: p.arguments, id: p.id })).pipe(
+          handleCall(new FunctionCall({ name: p.name, arguments: p.arguments, id: p.id }, true)).pipe(
             Effect.map((found) => ({
               toolCallId: p.id,
               output: Option.match(found, {
@@ -160,9 +160,9 @@ export const runBotTurn = (input: BotTurnInput) =>
       yield* linked
       yield* flushParsers
       const stored = yield* finish("complete")
-      if (suggestions.length > 0) yield* emit(new Suggestions({ replyId: reply.id, suggestions }))
-      yield* emit(new MessageStored({ message: stored }))
-      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "complete" }))
+      if (suggestions.length > 0) yield* emit(new Suggestions({ replyId: reply.id, suggestions }, true))
+      yield* emit(new MessageStored({ message: stored }, true))
+      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "complete" }, true))
     })
 
     const fail = (error: ChatFailure) =>
@@ -174,14 +174,14 @@ export const runBotTurn = (input: BotTurnInput) =>
         )
         const stored = yield* finish(status).pipe(Effect.option)
         yield* emit(toErrorEvent(error, locale))
-        if (Option.isSome(stored)) yield* emit(new MessageStored({ message: stored.value }))
-        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status }))
+        if (Option.isSome(stored)) yield* emit(new MessageStored({ message: stored.value }, true))
+        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status }, true))
       })
 
     const interrupted = Effect.gen(function*() {
       yield* Effect.ignore(linked)
       yield* finish("interrupted").pipe(Effect.ignoreLogged)
-      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }))
+      yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true))
     })
 
     yield* (input.upstream ?? gateway.stream(botTurnOf(input)))

@@ -140,8 +140,8 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         const log = yield* makeTurnLog
         const after = yield* store.listMessages(conversation.id, { afterSeq: visitorMessage.seq, limit: 20 })
         const reply = Option.fromNullable(after.find((m) => m.role === "bot"))
-        yield* log.append(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.map(reply, (r) => r.id), locale: conversation.locale, botId: conversation.botId }))
-        if (Option.isSome(reply)) yield* log.append(new MessageStored({ message: reply.value }))
+        yield* log.append(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.map(reply, (r) => r.id), locale: conversation.locale, botId: conversation.botId }, true))
+        if (Option.isSome(reply)) yield* log.append(new MessageStored({ message: reply.value }, true))
         yield* log.append(new Done({
           conversationId: conversation.id,
           replyId: Option.map(reply, (r) => r.id),
@@ -149,7 +149,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
             onNone: () => (conversation.status === "bot" ? "interrupted" : "handed-off"),
             onSome: (r) => (r.status === "complete" ? "complete" : r.status === "failed" ? "failed" : "interrupted")
           })
-        }))
+        }, true))
         return log
       })
 
@@ -247,13 +247,13 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       turns.set(visitorMessage.id, running)
       const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => { running.finishedAt = Option.some(now) }))
 
-      if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }))
-      yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }))
+      if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }, true))
+      yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }, true))
 
       if (!ConversationState.botAnswers(conversation.status)) {
         if (early.upstream !== undefined) yield* early.upstream.close
-        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.none(), locale, botId: conversation.botId }))
-        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }))
+        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.none(), locale, botId: conversation.botId }, true))
+        yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }, true))
         yield* markFinished
       } else {
         // The upstream call starts now (under the conversation's lock), while the reply's placeholder is stored;
@@ -265,7 +265,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
             ? Effect.void
             : store.finishReply(reply.id, { text: "", status: "interrupted", functionCalls: [], products: [], suggestions: [] }).pipe(
               Effect.ignoreLogged,
-              Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" })))
+              Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true)))
             ))
         const prestarted = early.upstream
         const produce = Effect.gen(function*() {
@@ -295,7 +295,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
             yield* restore(
               store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" }).pipe(
                 Effect.map((appendedReply) => appendedReply.message),
-                Effect.tap((reply) => emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId })))
+                Effect.tap((reply) => emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId }, true)))
               )
             ).pipe(
               Effect.onExit((exit) => Deferred.done(placeholder, exit)),

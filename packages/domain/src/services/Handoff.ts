@@ -40,7 +40,7 @@ export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Han
       Effect.gen(function*() {
         const text = key === "agentJoined" || key === "agentLeft" ? t(conversation.locale, key, { name }) : t(conversation.locale, key as "humanRequested")
         const { message } = yield* store.appendMessage({ conversationId: conversation.id, role: "system", text, status: "complete" })
-        yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message }))
+        yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message }, true))
         return message
       })
 
@@ -48,7 +48,7 @@ export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Han
       Effect.gen(function*() {
         const status = yield* ConversationState.transition(conversation.status, to)
         const updated = yield* store.updateConversation(conversation.id, { status, assignedAgentId })
-        yield* hub.publish(updated.shopId, updated.id, new StatusChanged({ conversationId: updated.id, status }))
+        yield* hub.publish(updated.shopId, updated.id, new StatusChanged({ conversationId: updated.id, status }, true))
         return updated
       })
 
@@ -90,7 +90,7 @@ export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Han
         agentId: admin.id,
         clientMessageId
       })
-      if (created) yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message }))
+      if (created) yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message }, true))
       return message
     })
 
