@@ -91,7 +91,7 @@ export const make = (options: PgRealtimeHubOptions) =>
         Effect.zipRight(
           local.publish(shopId, conversationId, event),
           Effect.suspend(() => {
-            const text = encodeEvent(new Realtime.ConversationEvent({ shopId, conversationId, event }))
+            const text = encodeEvent(new Realtime.ConversationEvent({ shopId, conversationId, event }, true))
             return Queue.offer(outbox, NotifyChunks.split(sender, (counter++).toString(36), text))
           }),
           { concurrent: false }
