@@ -1,20 +1,8 @@
-import { ChatEvent, Ids, Message, Product } from "@chatbot-node/domain"
 import { PgRealtimeHub } from "@chatbot-node/adapters/realtime"
-import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Fiber, Option, Stream } from "effect"
+import { describe, it } from "@effect/vitest"
+import { Effect } from "effect"
 import { freshDatabase, testDatabaseUrl } from "../support/database.js"
-
-const shopId = Ids.ShopId.make("shop-hub")
-const conversationId = Ids.ConversationId.make("AAAAAAAAAAAAAAAAAAAAAA")
-const replyId = Ids.MessageId.make("BBBBBBBBBBBBBBBBBBBBBB")
-
-/** A message big enough to need several NOTIFY payloads. */
-const bigMessage = () =>
-  new Message.Message({
-    id: replyId, conversationId, seq: 2, role: "bot", text: "长".repeat(9000), functionCalls: [], suggestions: [],
-    products: Array.from({ length: 20 }, (_, i) => new Product.Product({ id: `p${i}`, sku: `SKU-${i}`, name: `Product ${i} ${"·".repeat(200)}`, price: new Product.Money({ amount: 10 + i, currency: "EUR" }), url: `https://shop.example/p${i}`, imageUrl: `https://shop.example/p${i}.svg`, inStock: true })),
-    status: "complete", clientMessageId: Option.none(), agentId: Option.none(), createdAt: new Date(0), updatedAt: new Date(0)
-  })
+import { crossInstance } from "./HubContract.js"
 
 describe.skipIf(testDatabaseUrl === undefined)("PgRealtimeHub on PostgreSQL (TEST_DATABASE_URL)", () => {
   it.scopedLive("fans events out to another instance in order, large ones included, and to its own subscribers once", () =>
@@ -22,30 +10,6 @@ describe.skipIf(testDatabaseUrl === undefined)("PgRealtimeHub on PostgreSQL (TES
       const db = yield* freshDatabase(testDatabaseUrl!)
       const a = yield* PgRealtimeHub.make({ url: db.url, channel: "hub_test" })
       const b = yield* PgRealtimeHub.make({ url: db.url, channel: "hub_test" })
-      const onB = yield* b.subscribeConversation(conversationId)
-      const shopOnB = yield* b.subscribeShop(shopId)
-      const onA = yield* a.subscribeConversation(conversationId)
-      const events: Array<ChatEvent.ChatEvent> = [
-        ...Array.from({ length: 50 }, (_, i) => new ChatEvent.Delta({ replyId, text: `t${i} ` })),
-        new ChatEvent.MessageStored({ message: bigMessage() }),
-        new ChatEvent.Done({ conversationId, replyId: Option.some(replyId), status: "complete" })
-      ]
-      const receivedB = yield* Effect.fork(Stream.runCollect(Stream.take(onB, events.length)))
-      const receivedShop = yield* Effect.fork(Stream.runCollect(Stream.take(shopOnB, events.length)))
-      const receivedA = yield* Effect.fork(Stream.runCollect(Stream.take(onA, events.length)))
-      yield* Effect.forEach(events, (e) => a.publish(shopId, conversationId, e), { discard: true })
-      const gotB = Chunk.toReadonlyArray(yield* Fiber.join(receivedB).pipe(Effect.timeout("10 seconds")))
-      expect(gotB.map((e) => e._tag)).toEqual(events.map((e) => e._tag))
-      expect(gotB.filter((e) => e._tag === "delta").map((e) => (e as ChatEvent.Delta).text).join("")).toBe(events.slice(0, 50).map((e) => (e as ChatEvent.Delta).text).join(""))
-      const stored = gotB[50] as ChatEvent.MessageStored
-      expect(stored.message.text).toBe(bigMessage().text)
-      expect(stored.message.products).toHaveLength(20)
-      const gotShop = Chunk.toReadonlyArray(yield* Fiber.join(receivedShop).pipe(Effect.timeout("10 seconds")))
-      expect(gotShop.every((e) => e.shopId === shopId && e.conversationId === conversationId)).toBe(true)
-      // The publishing instance delivers its own events directly (the same objects), not again from NOTIFY.
-      const gotA = Chunk.toReadonlyArray(yield* Fiber.join(receivedA).pipe(Effect.timeout("10 seconds")))
-      expect(gotA.every((e, i) => e === events[i])).toBe(true)
-      const extra = yield* Stream.runCollect(Stream.take(onA, 1)).pipe(Effect.timeout("300 millis"), Effect.option)
-      expect(Option.isNone(extra)).toBe(true)
+      yield* crossInstance(a, b)
     }), 30_000)
 })
