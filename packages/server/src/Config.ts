@@ -31,7 +31,10 @@ export interface ServerSettings {
   readonly trustProxy: boolean
   /** RATE_LIMIT_VISITOR / RATE_LIMIT_IP / RATE_LIMIT_LOGIN as `points/seconds`. */
   readonly rateLimits: RateLimitPolicy.RateLimits
-  /** Where rate-limit counters live: REDIS_URL, else PostgreSQL when DATABASE_URL is set, else memory. */
+  /**
+   * REDIS_URL: where rate-limit counters live and how instances share live events (Socket.io's
+   * Redis adapter and the Redis RealtimeHub); else PostgreSQL when DATABASE_URL is set, else memory.
+   */
   readonly redisUrl: Option.Option<Redacted.Redacted>
   /** Bearer token `/metrics` requires (METRICS_TOKEN); none leaves it open. */
   readonly metricsToken: Option.Option<Redacted.Redacted>
@@ -118,6 +121,15 @@ const limit = (name: string, fallback: RateLimitPolicy.Limit) =>
     Config.withDefault(fallback)
   )
 
+/** REDIS_URL as `redis://[user:password@]host[:port][/db]` (or `rediss://` for TLS). */
+const redisUrl = Config.redacted("REDIS_URL").pipe(
+  Config.mapOrFail((url) => {
+    const protocol = URL.canParse(Redacted.value(url)) ? new URL(Redacted.value(url)).protocol : undefined
+    return protocol === "redis:" || protocol === "rediss:" ? Either.right(url) : Either.left(invalid("REDIS_URL", "expected a redis:// or rediss:// URL"))
+  }),
+  Config.option
+)
+
 const evershop = Effect.gen(function*() {
   const url = yield* Config.option(Config.url("EVERSHOP_URL").pipe(Config.map((u) => u.toString().replace(/\/+$/, ""))))
   if (Option.isNone(url)) return Option.none<EverShopSettings>()
@@ -167,7 +179,7 @@ export const load: Effect.Effect<ServerSettings, ConfigError.ConfigError> = Effe
       ipMessages: yield* limit("RATE_LIMIT_IP", RateLimitPolicy.defaults.ipMessages),
       ipLogins: yield* limit("RATE_LIMIT_LOGIN", RateLimitPolicy.defaults.ipLogins)
     },
-    redisUrl: yield* Config.option(Config.redacted("REDIS_URL")),
+    redisUrl: yield* redisUrl,
     metricsToken: yield* Config.option(Config.redacted("METRICS_TOKEN")),
     evershop: yield* evershop,
     assetsDir: yield* Config.option(Config.string("CHATBOT_ASSETS_DIR"))

@@ -1,8 +1,8 @@
 import { Handoff, type Chat, type ConversationStore, type History, type RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
 import type { AdminTokens, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
-import { PgRealtimeHub } from "@chatbot-node/adapters/realtime"
-import { PgSocketAdapter, SocketServer } from "@chatbot-node/adapters/socketio"
+import { PgRealtimeHub, RedisRealtimeHub } from "@chatbot-node/adapters/realtime"
+import { PgSocketAdapter, RedisSocketAdapter, SocketServer } from "@chatbot-node/adapters/socketio"
 import { Config, Effect, Layer, Option } from "effect"
 import { readFileSync } from "node:fs"
 import type { Server as HttpServer } from "node:http"
@@ -24,15 +24,19 @@ export type RealtimeR =
   | RateLimiter.RateLimiter
 
 /**
- * The RealtimeHub: on PostgreSQL (DATABASE_URL) the LISTEN/NOTIFY hub, so that every instance on
- * that database sees every conversation's events; on the embedded PGlite (one instance) in memory.
+ * The RealtimeHub: with REDIS_URL, Redis pub/sub; else on PostgreSQL (DATABASE_URL) the
+ * LISTEN/NOTIFY hub, so that every instance sees every conversation's events; else (the embedded
+ * PGlite, one instance) in memory. The same precedence picks Socket.io's adapter (`attach`), so
+ * that all of an instance's realtime traffic to the others goes one way.
  */
 export const HubLive: Layer.Layer<RealtimeHub, never, ServerConfig> = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) =>
-    Option.match(s.databaseUrl, {
-      onNone: () => MemoryRealtimeHub.layer,
-      onSome: (url) => PgRealtimeHub.layer({ url })
-    }))
+    Option.isSome(s.redisUrl)
+      ? RedisRealtimeHub.layer({ url: s.redisUrl.value })
+      : Option.match(s.databaseUrl, {
+        onNone: () => MemoryRealtimeHub.layer,
+        onSome: (url) => PgRealtimeHub.layer({ url })
+      }))
 )
 
 const socketSettings = Config.all({
@@ -45,16 +49,20 @@ const socketSettings = Config.all({
 
 /**
  * Socket.io on the server's HTTP server, for as long as the scope lasts: `/visitor` and `/agent`,
- * with PostgreSQL's socket.io adapter when DATABASE_URL is set. Put it in the scope after the
- * HTTP server's own finalizer, so that sockets are told to go before the server waits for its
- * connections to end.
+ * with Socket.io's Redis adapter when REDIS_URL is set, else PostgreSQL's when DATABASE_URL is. Put
+ * it in the scope after the HTTP server's own finalizer, so that sockets are told to go before the
+ * server waits for its connections to end.
  */
 export const attach = (http: HttpServer) =>
   Effect.gen(function*() {
     const settings = yield* ServerConfig
     const socket = yield* Effect.orDie(socketSettings)
     const runtime = yield* Effect.runtime<RealtimeR | Handoff>().pipe(Effect.provide(Handoff.Default))
-    const adapter = Option.isSome(settings.databaseUrl) ? yield* PgSocketAdapter.make({ url: settings.databaseUrl.value }) : undefined
+    const adapter = Option.isSome(settings.redisUrl)
+      ? yield* RedisSocketAdapter.make({ url: settings.redisUrl.value })
+      : Option.isSome(settings.databaseUrl)
+      ? yield* PgSocketAdapter.make({ url: settings.databaseUrl.value })
+      : undefined
     yield* SocketServer.make(http, runtime, {
       ownOrigin: new URL(settings.publicUrl).origin,
       openWhenUnconfigured: settings.nodeEnv !== "production",

@@ -35,11 +35,13 @@ const connect = (store: RateLimitStore) =>
         const { Redis } = yield* Effect.promise(() => import("ioredis"))
         const client = new Redis(Redacted.value(store.url), { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false })
         client.on("error", () => {})
-        // Until Redis is ready every count would go to the per-instance insurance limiter: wait (bounded).
+        // Until Redis is ready every count would go to the per-instance insurance limiter: wait (bounded;
+        // this runs as acquireRelease's acquire, which is uninterruptible: without `interruptible` the
+        // timeout could not end the wait, and a server started with Redis away never listened).
         yield* Effect.async<void>((resume) => {
           if (client.status === "ready") return resume(Effect.void)
           client.once("ready", () => resume(Effect.void))
-        }).pipe(Effect.timeout("3 seconds"), Effect.ignore)
+        }).pipe(Effect.interruptible, Effect.timeout("3 seconds"), Effect.ignore)
         return { client, close: Effect.promise(() => client.quit().catch(() => "")) }
       }
       case "postgres": {

@@ -20,8 +20,9 @@ const guarded = ["publish", "subscribe", "psubscribe", "unsubscribe", "punsubscr
  * An ioredis connection for as long as the scope lasts. It reconnects by itself; while Redis is
  * away the process stays up: every error has a listener (one warning per outage, through Effect's
  * logger, and a note when it is back), and the fire-and-forget commands above never leave a
- * rejected promise unhandled (Node would end the process for one). Waits (at most 3 s) until the
- * connection is ready, so that a healthy Redis is in use before the first event.
+ * rejected promise unhandled (Node would end the process for one). Waits (at most 3 s, also inside
+ * an uninterruptible region such as a resource's acquisition) until the connection is ready, so
+ * that a healthy Redis is in use before the first event.
  */
 export const make = (options: RedisConnectionOptions) =>
   Effect.gen(function*() {
@@ -65,6 +66,6 @@ export const make = (options: RedisConnectionOptions) =>
     yield* Effect.async<void>((resume) => {
       if (client.status === "ready") return resume(Effect.void)
       client.once("ready", () => resume(Effect.void))
-    }).pipe(Effect.timeout("3 seconds"), Effect.ignore)
+    }).pipe(Effect.interruptible, Effect.timeout("3 seconds"), Effect.ignore)
     return client
   })

@@ -41,7 +41,7 @@ export const make = (options: RedisRealtimeHubOptions) =>
     // Subscribed before the hub is handed out when Redis is there; otherwise the SUBSCRIBE waits for
     // the connection (and ioredis subscribes again after every reconnect).
     const subscribed = subscriber.subscribe(channel)
-    if (subscriber.status === "ready") yield* Effect.promise(() => subscribed).pipe(Effect.timeout("3 seconds"), Effect.ignore)
+    if (subscriber.status === "ready") yield* Effect.promise(() => subscribed).pipe(Effect.interruptible, Effect.timeout("3 seconds"), Effect.ignore)
 
     return RealtimeHub.of({
       publish: (shopId, conversationId, event) =>

@@ -40,7 +40,7 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url))
 
 /** The real server as a child process (`npm start`'s command); resolves once it listens. */
 export const startProcess = (env: Record<string, string>) =>
-  new Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }>((resolve, reject) => {
+  new Promise<{ url: string; child: ChildProcess; output: () => string; stop: () => Promise<void> }>((resolve, reject) => {
     const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", "packages/server/src/main.ts"], {
       cwd: root,
       env: { ...process.env, ...env },
@@ -60,7 +60,7 @@ export const startProcess = (env: Record<string, string>) =>
       const match = /listening on (http:\/\/\S+)/.exec(output)
       if (match !== null) {
         clearTimeout(timer)
-        resolve({ url: match[1]!, child, stop })
+        resolve({ url: match[1]!, child, output: () => output, stop })
       }
     }
     child.stdout!.on("data", onData)
