@@ -11,6 +11,7 @@ import * as ServerConfigModule from "./Config.js"
 import { ServerConfig } from "./Config.js"
 import * as FirstAdmin from "./FirstAdmin.js"
 import * as Realtime from "./Realtime.js"
+import * as CachedShops from "./CachedShops.js"
 import * as ServedShops from "./ServedShops.js"
 
 /** The database the settings name: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR; migrated. */
@@ -54,10 +55,10 @@ export const CatalogLive = Layer.unwrapEffect(Effect.map(ServerConfig, (s) =>
     onSome: (e) => EverShopCatalog.layer({ url: e.url, publicUrl: e.publicUrl, secret: e.secret, cacheTtl: e.cacheTtl }).pipe(Layer.provide(FetchHttpClient.layer))
   })))
 
-/** Stores on the database, with the shop directory serving default settings to unconfigured shops. */
+/** Stores on the database, with the shop directory serving default settings to unconfigured shops, its reads cached a few seconds. */
 export const StoresLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) =>
-    Layer.mergeAll(ServedShops.layer(s).pipe(Layer.provide(PgShopDirectory.layer)), PgConversationStore.layer, PgAdminDirectory.layer))
+    Layer.mergeAll(CachedShops.layer().pipe(Layer.provide(ServedShops.layer(s)), Layer.provide(PgShopDirectory.layer)), PgConversationStore.layer, PgAdminDirectory.layer))
 ).pipe(Layer.provideMerge(DatabaseLive))
 
 /** Visitor tokens signed with JWT_SECRET, valid for 30 days. */
