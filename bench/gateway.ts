@@ -3,11 +3,13 @@
  * chat reply through the server (SSE route and Socket.io /visitor), against the same replies read
  * straight from the Coze simulator, at 1, 10 and 100 concurrent streams; the simulator paced like
  * a real bot (first token after 300 ms, 30 tokens/s) and unpaced (to expose our own cost). The
- * server runs compiled, in Coze mode against the simulator, on PGlite (persistence included: each
- * reply is stored). Server, simulator and load generator are three processes on 127.0.0.1.
+ * server runs compiled, in Coze mode against the simulator, on PostgreSQL as in production when one
+ * answers (persistence included: each reply is stored); then, for the embedded default, on PGlite
+ * at 1 and 10 paced streams. Server, simulator and load generator are three processes on 127.0.0.1.
  * Run: npm run build && npm run bench:gateway. Writes bench/results/gateway.{json,md}.
  */
 import { mkdtempSync, rmSync } from "node:fs"
+import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
 import { runStreams, type StreamsResult } from "./support/load.js"
@@ -40,21 +42,29 @@ const summary = (r: StreamsResult) => ({
 
 const sim = await startSim()
 const dataDir = mkdtempSync(join(os.tmpdir(), "bench-gateway-"))
-const server = await startServer(serverEnv(nextPort(), dataDir, sim.env()))
+const databaseUrl = await benchDatabase("chatbot_bench_gateway", { fresh: true })
+const database = databaseUrl === undefined ? "PGlite" : "PostgreSQL"
 const rows: Array<Record<string, unknown>> = []
-try {
+/** The main matrix on `database`; then the embedded default (PGlite) at 1 and 10 paced streams. */
+const runs: ReadonlyArray<{ readonly database: string; readonly env: Record<string, string>; readonly paces: typeof paces; readonly levels: ReadonlyArray<number> }> = [
+  { database, env: databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }, paces, levels },
+  ...(databaseUrl === undefined ? [] : [{ database: "PGlite", env: {}, paces: paces.slice(0, 1), levels: [1, 10] }])
+]
+for (const run of runs) {
+  const server = await startServer(serverEnv(nextPort(), dataDir, { ...sim.env(), ...run.env }))
+  try {
   await sim.pace(null)
   for (const transport of ["sse", "socketio"] as const) {
-    await runStreams({ mode: "streams", transport, url: server.url, concurrency: 10, rounds: 5, timeLimitMs: 30_000, message, tag: `warm-${transport}`, secret: benchSecret })
+    await runStreams({ mode: "streams", transport, url: server.url, concurrency: 10, rounds: 5, timeLimitMs: 30_000, message, tag: `warm-${transport}-${run.database}`, secret: benchSecret })
   }
-  for (const p of paces) {
+  for (const p of run.paces) {
     await sim.pace(p.pace)
-    for (const concurrency of levels) {
+    for (const concurrency of run.levels) {
       const measured: Record<string, ReturnType<typeof summary>> = {}
       for (const transport of transports) {
         const r = await runStreams({
           mode: "streams", transport, url: transport === "coze" ? sim.url : server.url, concurrency, rounds: p.rounds[concurrency]!,
-          timeLimitMs: 60_000, message, tag: `${transport}-${p.pace === null ? "u" : "p"}-${concurrency}`,
+          timeLimitMs: 60_000, message, tag: `${transport}-${p.pace === null ? "u" : "p"}-${concurrency}-${run.database}`,
           secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
         })
         measured[transport] = summary(r)
@@ -63,7 +73,7 @@ try {
       for (const transport of ["sse", "socketio"] as const) {
         const ours = measured[transport]!
         rows.push({
-          pace: p.name, concurrency, transport, streams: ours.streams, errors: ours.errors, tokensPerStream: ours.tokensPerStream,
+          database: run.database, pace: p.name, concurrency, transport, streams: ours.streams, errors: ours.errors, tokensPerStream: ours.tokensPerStream,
           directTtftP50: direct.ttftP50, ttftP50: ours.ttftP50, addedTtftP50: round(ours.ttftP50 - direct.ttftP50),
           directTtftP99: direct.ttftP99, ttftP99: ours.ttftP99, addedTtftP99: round(ours.ttftP99 - direct.ttftP99),
           directTtltP50: direct.ttltP50, ttltP50: ours.ttltP50, addedTtltP50: round(ours.ttltP50 - direct.ttltP50),
@@ -71,31 +81,32 @@ try {
           firstError: ours.firstError ?? direct.firstError
         })
       }
-      console.log(`${p.name}, ${concurrency} streams: direct TTFT p50 ${direct.ttftP50} ms; SSE +${round(measured.sse!.ttftP50 - direct.ttftP50)} ms; Socket.io +${round(measured.socketio!.ttftP50 - direct.ttftP50)} ms`)
+      console.log(`${run.database}, ${p.name}, ${concurrency} streams: direct TTFT p50 ${direct.ttftP50} ms; SSE +${round(measured.sse!.ttftP50 - direct.ttftP50)} ms; Socket.io +${round(measured.socketio!.ttftP50 - direct.ttftP50)} ms`)
     }
   }
-} finally {
-  await stopProcess(server.child)
-  await sim.stop()
-  rmSync(dataDir, { recursive: true, force: true })
+  } finally {
+    await stopProcess(server.child)
+  }
 }
+await sim.stop()
+rmSync(dataDir, { recursive: true, force: true })
 
-const targetRows = rows.filter((r) => (r.concurrency as number) <= 10 && r.transport === "sse" && (r.errors as number) === 0)
+const targetRows = rows.filter((r) => r.database === database && (r.concurrency as number) <= 10 && r.transport === "sse" && (r.errors as number) === 0)
 const worstAdded = Math.max(...targetRows.map((r) => r.addedTtftP50 as number))
 const figures: Array<Figure> = rows.filter((r) => r.concurrency !== 100 || r.transport === "sse").map((r) => ({
-  figure: `gateway: added TTFT p50, ${r.transport === "sse" ? "SSE" : "Socket.io"}, ${r.pace}, ${r.concurrency} stream(s)`,
+  figure: `gateway: added TTFT p50, ${r.transport === "sse" ? "SSE" : "Socket.io"}, ${r.pace}, ${r.concurrency} stream(s), ${r.database}`,
   value: `${r.ttftP50} ms (+${r.addedTtftP50} ms)`,
   baseline: `${r.directTtftP50} ms straight from the simulator`,
   ratio: (r.directTtftP50 as number) > 0 ? round((r.ttftP50 as number) / (r.directTtftP50 as number), 3) : null,
-  target: (r.concurrency as number) <= 10 ? "added ≤ 2 ms" : "–",
-  met: (r.concurrency as number) <= 10 ? (r.addedTtftP50 as number) <= 2 && r.errors === 0 : null
+  target: r.database === database && (r.concurrency as number) <= 10 ? "added ≤ 2 ms" : "–",
+  met: r.database === database && (r.concurrency as number) <= 10 ? (r.addedTtftP50 as number) <= 2 && r.errors === 0 : null
 }))
 const table = (transport: string): Table => ({
   title: `Through the server (${transport === "sse" ? "SSE POST /api/coze/chat/stream" : "Socket.io /visitor message:send"}) vs straight from the Coze simulator, ms`,
-  headers: ["pace", "streams", "replies", "errors", "tokens/reply", "TTFT p50 direct", "TTFT p50", "added p50", "TTFT p99 direct", "TTFT p99", "added p99", "TTLT p50 direct", "TTLT p50", "added p50", "TTLT p99", "added p99"],
-  rows: rows.filter((r) => r.transport === transport).map((r) => [r.pace as string, r.concurrency as number, r.streams as number, r.errors as number, r.tokensPerStream as number, r.directTtftP50 as number, r.ttftP50 as number, r.addedTtftP50 as number, r.directTtftP99 as number, r.ttftP99 as number, r.addedTtftP99 as number, r.directTtltP50 as number, r.ttltP50 as number, r.addedTtltP50 as number, r.ttltP99 as number, r.addedTtltP99 as number])
+  headers: ["database", "pace", "streams", "replies", "errors", "tokens/reply", "TTFT p50 direct", "TTFT p50", "added p50", "TTFT p99 direct", "TTFT p99", "added p99", "TTLT p50 direct", "TTLT p50", "added p50", "TTLT p99", "added p99"],
+  rows: rows.filter((r) => r.transport === transport).map((r) => [r.database as string, r.pace as string, r.concurrency as number, r.streams as number, r.errors as number, r.tokensPerStream as number, r.directTtftP50 as number, r.ttftP50 as number, r.addedTtftP50 as number, r.directTtftP99 as number, r.ttftP99 as number, r.addedTtftP99 as number, r.directTtltP50 as number, r.ttltP50 as number, r.addedTtltP50 as number, r.ttltP99 as number, r.addedTtltP99 as number])
 })
 write(root, "gateway", "npm run bench:gateway", { rows, targetAddedTtftP50Ms: 2, worstAddedTtftP50At1to10: worstAdded }, [table("sse"), table("socketio")], figures, [
-  `Target (added TTFT p50 ≤ 2 ms at 1–10 streams over SSE, persistence on PGlite included): worst ${worstAdded} ms → ${worstAdded <= 2 ? "met" : "not met"}.`,
-  "Server (compiled, Coze mode, PGlite), simulator and load generator are separate processes sharing this machine's cores; a reply opens a new conversation (stored: visitor message, reply)."
+  `Target (added TTFT p50 ≤ 2 ms at 1–10 streams over SSE, persistence on ${database} included): worst ${worstAdded} ms → ${worstAdded <= 2 ? "met" : "not met"}.`,
+  `Server (compiled, Coze mode, ${database}; the PGlite rows: the embedded default), simulator and load generator are separate processes sharing this machine's cores; a reply opens a new conversation (stored: visitor message, reply).`
 ])

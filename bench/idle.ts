@@ -93,7 +93,7 @@ const figures: Array<Figure> = rows.map((r) => ({
   value: `${r.oursKB} KB`,
   baseline: `${r.bareKB} KB (bare ${r.kind === "SSE stream" ? "node:http SSE" : "socket.io"})`,
   ratio: r.ratio,
-  target: r.kind === "Socket.io socket" ? "< 30 KB (issue 8)" : "–",
+  target: r.kind === "Socket.io socket" ? "< 30 KB (issue 6)" : "–",
   met: r.kind === "Socket.io socket" ? r.oursKB < 30 : null
 }))
 write(root, "idle", "npm run bench:idle", { counts, database: databaseUrl === undefined ? "PGlite" : "PostgreSQL", rows }, [{

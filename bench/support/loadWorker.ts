@@ -190,5 +190,5 @@ const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec
 const result = spec.mode === "streams" ? await streams(spec) : spec.mode === "idle-sse" ? await idleSse(spec) : await idleSocket(spec)
-console.log(`RESULT ${JSON.stringify(result)}`)
-process.exit(0)
+// Exit once the line is out: a pipe is written asynchronously, and a long result would be cut short.
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0))

@@ -119,9 +119,11 @@ export const serverEnv = (port: number, dataDir: string, extra: Record<string, s
 /** The JWT secret benched servers sign visitor tokens with (the load workers mint theirs). */
 export const benchSecret = "bench-secret-bench-secret-bench-secret!!"
 
-/** Starts the compiled server and waits for its first /health 200. */
+/** Starts the compiled server (tsc output) and waits for its first /health 200. */
 export const startServer = async (env: Record<string, string>, nodeArgs: ReadonlyArray<string> = []) => {
-  const p = startProcess([...nodeArgs, serverMain], env)
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the benched server.
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? []
+  const p = startProcess([...extra, ...nodeArgs, serverMain], env)
   const url = `http://127.0.0.1:${env.PORT}`
   await firstHealthy(url, performance.now(), 90_000, 20)
   return { ...p, url, pid: p.child.pid! }

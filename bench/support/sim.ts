@@ -8,7 +8,7 @@ export type Pace = { readonly firstTokenMs: number; readonly tokensPerSecond: nu
 /** Starts the Coze simulator as a child process. */
 export const startSim = async () => {
   const p = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/simProcess.ts")])
-  const info = JSON.parse((await waitFor(p, /^SIM (.*)$/m))[1]!) as { url: string; pat: string; plainBotId: string }
+  const info = JSON.parse((await waitFor(p, /^SIM (.*)$/m))[1]!) as { url: string; pat: string; plainBotId: string; longBotId: string }
   let paced = 0
   return {
     ...info,
@@ -19,7 +19,7 @@ export const startSim = async () => {
       while ((p.output().match(/^PACED /gm) ?? []).length < paced) await sleep(5)
     },
     /** The server's environment for Coze mode against this simulator. */
-    env: (): Record<string, string> => ({ COZE_BOT_ID: info.plainBotId, COZE_API_TOKEN: info.pat, COZE_BASE_URL: info.url }),
+    env: (bot: "plain" | "long" = "plain"): Record<string, string> => ({ COZE_BOT_ID: bot === "long" ? info.longBotId : info.plainBotId, COZE_API_TOKEN: info.pat, COZE_BASE_URL: info.url }),
     stop: () => stopProcess(p.child)
   }
 }

@@ -6,7 +6,7 @@ import { startCozeSimulator } from "@chatbot-node/coze-sim"
 import { createInterface } from "node:readline"
 
 const sim = await startCozeSimulator({ port: 0 })
-console.log(`SIM ${JSON.stringify({ url: sim.url, pat: sim.pat, plainBotId: sim.bots.plain })}`)
+console.log(`SIM ${JSON.stringify({ url: sim.url, pat: sim.pat, plainBotId: sim.bots.plain, longBotId: sim.bots.long })}`)
 createInterface({ input: process.stdin }).on("line", (line) => {
   const { pace } = JSON.parse(line) as { pace: { firstTokenMs: number; tokensPerSecond: number } | null }
   sim.pace(pace ?? undefined)

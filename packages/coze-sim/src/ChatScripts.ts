@@ -173,6 +173,9 @@ export class ChatScript {
       case "plain":
         body.push(...this.answer(p.answer(q)), this.answerFinished())
         break
+      case "long":
+        body.push(...this.answer(Array.from({ length: 12 }, () => p.answer(q)).join(" ")), this.answerFinished())
+        break
       case "markup": {
         const call = `<|FunctionCallBegin|>[{"name":"get_product_list","parameters":${JSON.stringify({ query: q, limit: 3 })}}]<|FunctionCallEnd|>`
         body.push(...this.answer(p.markupBefore + call + p.markupAfter), this.answerFinished())

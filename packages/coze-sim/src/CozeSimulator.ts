@@ -20,6 +20,8 @@ export interface CozeSimulatorOptions {
 /** The scripted bots' ids by name. */
 export interface SimBots {
   readonly plain: string
+  /** Answers at length (about 1,400 characters, ~230 deltas in English): a product comparison's worth. */
+  readonly long: string
   readonly markup: string
   readonly followUps: string
   readonly functionCall: string
@@ -85,6 +87,7 @@ export const startCozeSimulator = async (options: CozeSimulatorOptions = {}): Pr
   const state = new SimState("7000000000000000001", randomToken("pat_"), options.tokenTtlSeconds)
   const bots: SimBots = {
     plain: addBot(state, "Plain", "plain", true).id,
+    long: addBot(state, "Long", "long", true).id,
     markup: addBot(state, "Markup", "markup", true).id,
     followUps: addBot(state, "Follow-ups", "followUps", true).id,
     functionCall: addBot(state, "Function call", "functionCall", true).id,

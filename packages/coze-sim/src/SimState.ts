@@ -2,7 +2,7 @@ import { FaultQueue } from "./Faults.js"
 import type { Language } from "./Language.js"
 
 /** How a scripted bot behaves. */
-export type BotKind = "plain" | "markup" | "followUps" | "functionCall" | "toolCall"
+export type BotKind = "plain" | "long" | "markup" | "followUps" | "functionCall" | "toolCall"
 
 /** A message as the simulator stores and serves it (Coze's Message object). */
 export interface SimMessage {
