@@ -30,6 +30,14 @@ describe("coze-sim streamed /v3/chat", () => {
     expect(sim.conversations.get(created.conversation_id)?.messages.map((m) => m.type)).toEqual(["question", "answer", "verbose"])
   })
 
+  it("answers at length for the long bot: the plain answer twelve times over, in some two hundred deltas", async () => {
+    const { events } = await streamChat(sim, sim.bots.long, "Which running shoes do you recommend?")
+    const deltas = events.filter((e) => e.event === "conversation.message.delta")
+    const [text] = [...answersById(events).values()]
+    expect(text!.split("Which running shoes do you recommend?").length - 1).toBe(12)
+    expect(deltas.length).toBeGreaterThan(200)
+  })
+
   it("answers in the language of the question", async () => {
     const zh = answersById((await streamChat(sim, sim.bots.plain, "你们有运动鞋吗？")).events)
     const es = answersById((await streamChat(sim, sim.bots.plain, "¿Tienen zapatos rojos?")).events)

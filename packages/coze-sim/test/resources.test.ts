@@ -34,7 +34,7 @@ describe("coze-sim conversations, bots and workspaces", () => {
     expect(online.body.data.items.map((b: { id: string }) => b.id)).not.toContain(sim.bots.unpublished)
     expect(online.body.data.items.every((b: { id: string; is_published: boolean }) => /^\d{19}$/.test(b.id) && b.is_published)).toBe(true)
     const all = await call(sim, "GET", `/v1/bots?workspace_id=${sim.workspaceId}&publish_status=all&page_size=2&page_num=1`)
-    expect(all.body.data).toMatchObject({ total: 6 })
+    expect(all.body.data).toMatchObject({ total: 7 })
     expect(all.body.data.items.length).toBe(2)
     expect((await call(sim, "GET", "/v1/bots?workspace_id=7000000000000000999")).body.code).toBe(4101)
     expect((await call(sim, "GET", "/v1/bots")).body.code).toBe(4000)
