@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: compile TypeScript, the widget and the one-file server bundle with every dependency,
-# then run the bundle (packages/server/dist/server.mjs, its pages and widget in dist/assets) with
+# Multi-stage build: compile TypeScript, the widget and the one-file server bundle with every dependency
+# (the build starts the bundle once on PGlite to write its V8 code cache, dist/server.bundle.js.cache:
+# both stages use the same Node image, so the cache is accepted at run time), then run the bundle
+# (packages/server/dist/server.mjs → server.bundle.js, its pages and widget in dist/assets) with
 # production dependencies only (PGlite stays external), as the unprivileged `node` user. The compiled
 # packages stay in the image for `node packages/server/dist/migrate.js` (fly.toml's release_command).
 

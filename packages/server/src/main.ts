@@ -5,6 +5,8 @@ import { HttpAddress } from "./Http.js"
 
 /** Set to `true` by the bundler (packages/server/scripts/bundle.ts); undefined when run from source or tsc's output. */
 declare const __CHATBOT_BUNDLE__: boolean | undefined
+/** In the bundle, the loader's callback (src/startBundle.ts), told the address once the server listens. */
+declare const __chatbotListening: ((url: string) => void) | undefined
 
 // The bundle serves the assets copied beside it (dist/assets) unless CHATBOT_ASSETS_DIR names others.
 if (typeof __CHATBOT_BUNDLE__ !== "undefined" && process.env.CHATBOT_ASSETS_DIR === undefined) {
@@ -31,6 +33,7 @@ runtime.runPromiseExit(HttpAddress).then((exit) => {
     process.exit(1)
   }
   console.log(`Chatbot-Node listening on ${exit.value.url}`)
+  if (typeof __chatbotListening === "function") __chatbotListening(exit.value.url)
   process.once("SIGTERM", () => stop("SIGTERM"))
   process.once("SIGINT", () => stop("SIGINT"))
 })

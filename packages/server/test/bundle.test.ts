@@ -7,6 +7,7 @@ import { setTimeout as sleep } from "node:timers/promises"
 import { fileURLToPath } from "node:url"
 import { afterAll, beforeAll } from "vitest"
 import { bundle } from "../scripts/bundle.js"
+import * as CodeCache from "../src/CodeCache.js"
 
 const root = fileURLToPath(new URL("../../../", import.meta.url))
 // Under the checkout's node_modules, so that the bundle's external packages (PGlite) resolve as in dist/.
@@ -63,12 +64,18 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true })
 }, 20_000)
 
-describe("the production bundle (dist/server.mjs) started as a child process on PGlite", () => {
-  it("is one file with its assets beside it", () => {
+describe("the production bundle (dist/server.mjs and dist/server.bundle.js) started as a child process on PGlite", () => {
+  it("is one file with its entry, map, code cache and assets beside it", () => {
     expect(existsSync(join(outDir, "server.mjs"))).toBe(true)
-    expect(existsSync(join(outDir, "server.mjs.map"))).toBe(true)
+    expect(existsSync(join(outDir, "server.bundle.js"))).toBe(true)
+    expect(existsSync(join(outDir, "server.bundle.js.map"))).toBe(true)
     expect(existsSync(join(outDir, "assets/static/index.html"))).toBe(true)
     expect(existsSync(join(outDir, "assets/widget/widget.js"))).toBe(true)
+  })
+
+  it("starts from the code cache its build's warm-up start wrote", () => {
+    const compiled = CodeCache.compile(join(outDir, "server.bundle.js"), join(outDir, "server.bundle.js.cache"))
+    expect(compiled.state).toBe("accepted")
   })
 
   it("answers /health 200 with the database connected", async () => {

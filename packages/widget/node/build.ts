@@ -50,7 +50,10 @@ export const isStale = async (outDir: string = defaultOutDir): Promise<boolean> 
 }
 
 // Run as a script only: bundled into the server, import.meta.url is the bundle, which is also argv[1].
+// No top-level await: the server's bundle is a CommonJS script (compiled with a V8 code cache).
 if (process.argv[1] !== undefined && /build\.[jt]s$/.test(process.argv[1]) && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await buildWidget()
-  console.log(`widget built in ${defaultOutDir}`)
+  buildWidget().then(() => console.log(`widget built in ${defaultOutDir}`), (error: unknown) => {
+    console.error(error)
+    process.exitCode = 1
+  })
 }
