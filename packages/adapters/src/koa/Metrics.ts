@@ -84,18 +84,31 @@ export const meterBotGateway: Layer.Layer<BotGateway, never, BotGateway | Metric
 )
 
 /** Counts every response by method, matched route (not the raw path) and status; errors by code. */
-export const requestCounter = (metrics: Context.Tag.Service<Metrics>): Koa.Middleware => async (ctx, next) => {
-  const count = () => {
-    const route = (ctx as Koa.Context & { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? "unmatched" : "other")
-    const status = ctx.res.statusCode
-    metrics.requests.inc({ method: ctx.method, route: String(route), status: String(status) })
-    if (status >= 400) {
-      const code = (ctx.body as { error?: { code?: unknown } } | undefined)?.error?.code
-      metrics.errors.inc({ route: String(route), code: typeof code === "string" ? code : String(status) })
+export const requestCounter = (metrics: Context.Tag.Service<Metrics>): Koa.Middleware => {
+  // One child counter per method, route and status (few), so that a request does not hash its labels.
+  const children = new Map<string, { inc: () => void }>()
+  const requests = (method: string, route: string, status: number) => {
+    const key = `${method} ${status} ${route}`
+    let child = children.get(key)
+    if (child === undefined) {
+      child = metrics.requests.labels({ method, route, status: String(status) })
+      children.set(key, child)
     }
+    return child
   }
-  ctx.res.once("close", count)
-  await next()
+  return async (ctx, next) => {
+    const count = () => {
+      const route = (ctx as Koa.Context & { _matchedRoute?: string })._matchedRoute ?? (ctx.status === 404 ? "unmatched" : "other")
+      const status = ctx.res.statusCode
+      requests(ctx.method, String(route), status).inc()
+      if (status >= 400) {
+        const code = (ctx.body as { error?: { code?: unknown } } | undefined)?.error?.code
+        metrics.errors.inc({ route: String(route), code: typeof code === "string" ? code : String(status) })
+      }
+    }
+    ctx.res.once("close", count)
+    await next()
+  }
 }
 
 /** `GET /metrics` in the Prometheus text format; with a token set, only for `Authorization: Bearer <token>`. */
