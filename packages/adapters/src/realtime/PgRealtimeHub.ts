@@ -2,6 +2,7 @@ import { Ids, Realtime, RealtimeHub } from "@chatbot-node/domain"
 import { Effect, Layer, Queue, Redacted, Schedule, Schema } from "effect"
 import pg from "pg"
 import * as MemoryRealtimeHub from "../memory/MemoryRealtimeHub.js"
+import { mergeDeltas, type Outgoing } from "./MergeDeltas.js"
 import * as NotifyChunks from "./NotifyChunks.js"
 
 /** Where the hub's instances meet. */
@@ -16,7 +17,7 @@ const encodeEvent = Schema.encodeSync(Schema.parseJson(Realtime.ConversationEven
 
 /**
  * A RealtimeHub shared by several server instances over PostgreSQL LISTEN/NOTIFY: events are
- * delivered at once to this instance's subscribers and sent, in order and in batches, to the
+ * delivered at once to this instance's subscribers and sent, in order and in batches (a reply's deltas in one batch merged), to the
  * others (chunked past NOTIFY's 8000 bytes). Best effort, like every hub: the store is the record.
  */
 export const make = (options: PgRealtimeHubOptions) =>
@@ -25,7 +26,7 @@ export const make = (options: PgRealtimeHubOptions) =>
     const channel = options.channel ?? "chatbot_realtime"
     const sender = Ids.randomToken()
     const local = yield* MemoryRealtimeHub.make
-    const outbox = yield* Queue.unbounded<ReadonlyArray<string>>()
+    const outbox = yield* Queue.unbounded<Outgoing>()
     const pool = yield* Effect.acquireRelease(
       Effect.sync(() => new pg.Pool({ connectionString: url, max: 2, application_name: "chatbot-node-realtime" })),
       // pool.end() waits for clients still checked out (a LISTEN client mid-reconnect): bounded, and
@@ -39,7 +40,10 @@ export const make = (options: PgRealtimeHubOptions) =>
     const assembler = NotifyChunks.makeAssembler()
     let counter = 0
 
+    const own = `${sender}|`
     const receive = (payload: string) => {
+      // Every instance hears its own NOTIFYs too: drop those before any parsing.
+      if (payload.startsWith(own)) return
       const whole = assembler.push(payload, Date.now())
       if (whole === undefined || whole.sender === sender) return
       const decoded = decodeEvent(whole.text)
@@ -79,7 +83,9 @@ export const make = (options: PgRealtimeHubOptions) =>
 
     const send = Effect.gen(function*() {
       const batch = yield* Queue.takeBetween(outbox, 1, 256)
-      const payloads = Array.from(batch).flat()
+      const payloads = mergeDeltas(batch).flatMap(({ conversationId, event, shopId }) =>
+        NotifyChunks.split(sender, (counter++).toString(36), encodeEvent(new Realtime.ConversationEvent({ shopId, conversationId, event }, true)))
+      )
       yield* Effect.tryPromise(() => pool.query("select pg_notify($1, p) from unnest($2::text[]) with ordinality as t(p, n) order by n", [channel, payloads])).pipe(
         Effect.catchAll((e) => Effect.logWarning("realtime NOTIFY failed", e))
       )
@@ -90,10 +96,7 @@ export const make = (options: PgRealtimeHubOptions) =>
       publish: (shopId, conversationId, event) =>
         Effect.zipRight(
           local.publish(shopId, conversationId, event),
-          Effect.suspend(() => {
-            const text = encodeEvent(new Realtime.ConversationEvent({ shopId, conversationId, event }, true))
-            return Queue.offer(outbox, NotifyChunks.split(sender, (counter++).toString(36), text))
-          }),
+          Queue.offer(outbox, { shopId, conversationId, event }),
           { concurrent: false }
         ).pipe(Effect.asVoid),
       subscribeConversation: local.subscribeConversation,
