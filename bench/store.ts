@@ -6,6 +6,7 @@
  * client. Also PGlite's first start on an empty directory and its restart.
  * Run: node --conditions=source --import tsx bench/store.ts   (BENCH_DATABASE_URL to change server)
  * Prints tables; writes bench/results/store.json and bench/results/store.md.
+ * BENCH_STORE_ONLY=appends measures the appends only (no fill, no reads), prints them and writes nothing.
  */
 import { Database, layerStores } from "@chatbot-node/adapters/postgres"
 import { ConversationStore, Ids } from "@chatbot-node/domain"
@@ -20,6 +21,7 @@ import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+const appendsOnly = process.env.BENCH_STORE_ONLY === "appends"
 const conversationsInFill = 20_000
 const messagesPerConversation = 50
 const shops = 100
@@ -135,6 +137,11 @@ const run = (label: string, scale: { appends1: number; appends16: number; reads:
       yield* appendRate(16, Math.round(scale.appends16 / 16), false),
       yield* appendRate(16, Math.round(scale.appends16 / 16), true)
     ]
+    if (appendsOnly) {
+      console.log(`${label}: raw INSERT ${rawInserts.map((r) => `${r.writers}w ${r.perSecond}/s`).join(", ")}; appends ` +
+        appends.map((a) => `${a.writers}w${a.shared ? " shared" : ""} ${a.perSecond}/s (${round(a.perSecond / rawInserts[a.writers === 1 ? 0 : 1]!.perSecond, 2)} of raw)`).join(", "))
+      return undefined
+    }
     console.log(`${label}: appends done; filling 1,000,000 messages…`)
     const filled = yield* fill
     console.log(`${label}: filled ${filled.messages} messages in ${filled.seconds} s`)
@@ -166,7 +173,7 @@ const pglite = Effect.gen(function* () {
     const restartMs = Math.round(performance.now() - t)
     console.log(`PGlite: first start ${firstStartMs} ms, restart ${restartMs} ms`)
     const result = yield* Effect.provide(run("PGlite", { appends1: 1_000, appends16: 3_200, reads: 1_000 }), stack(Database.layerPglite({ dataDir })))
-    return { ...result, firstStartMs, restartMs }
+    return result && { ...result, firstStartMs, restartMs }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -191,7 +198,11 @@ const postgres = Effect.gen(function* () {
 const main = Effect.gen(function* () {
   const loadAtStart = os.loadavg()[0]
   const embedded = yield* pglite
-  const results = [embedded, yield* postgres]
+  const server = yield* postgres
+  if (embedded === undefined || server === undefined) {
+    return console.log(`appends only: nothing written; load average ${round(loadAtStart ?? 0, 2)} → ${round(os.loadavg()[0] ?? 0, 2)}`)
+  }
+  const results = [embedded, server]
   const machine = {
     cores: os.cpus().length,
     cpu: os.cpus()[0]?.model.trim(),

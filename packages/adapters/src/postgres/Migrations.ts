@@ -2,10 +2,12 @@ import { Migrator, SqlClient } from "@effect/sql"
 import type { SqlError } from "@effect/sql/SqlError"
 import { Effect } from "effect"
 import initial from "./migrations/0001_initial.js"
+import appendMessages from "./migrations/0002_append_messages.js"
 
 /** Every migration of the store schema, by `<id>_<name>`; append new ones, never edit old ones. */
 export const migrations = Migrator.fromRecord({
-  "0001_initial": initial
+  "0001_initial": initial,
+  "0002_append_messages": appendMessages
 })
 
 /** Brings the database's schema up to date; returns the migrations it ran. */

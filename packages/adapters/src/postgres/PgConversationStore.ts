@@ -1,8 +1,9 @@
-import { ConversationStore, Errors, Ids } from "@chatbot-node/domain"
+import { ConversationStore, Errors, Ids, Message } from "@chatbot-node/domain"
 import type { AppendResult, ConversationSearch, Deleted, MessageRange } from "@chatbot-node/domain"
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
-import type { SqlError } from "@effect/sql/SqlError"
-import { Clock, Effect, Layer, Option, Schema } from "effect"
+import { SqlError } from "@effect/sql/SqlError"
+import { Clock, Effect, Exit, Layer, Option, type ParseResult, Schema, type Scope } from "effect"
+import * as GroupCommit from "./GroupCommit.js"
 import {
   ConversationFromRow,
   conversationColumns,
@@ -24,17 +25,66 @@ const VisitorKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId 
 const OwnedKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId, id: Ids.ConversationId })
 const ClientKey = Schema.Struct({ conversationId: Ids.ConversationId, clientMessageId: Ids.ClientMessageId })
 const ReplyText = Schema.Struct({ id: Ids.MessageId, text: Schema.String, at: Moment })
+const Stored = Schema.Struct({ id: Ids.MessageId, seq: Schema.Int })
 /** A statement built with optional clauses, passed through as the request (its encoding is the identity). */
 const Query = Schema.Unknown as Schema.Schema<Effect.Effect<ReadonlyArray<unknown>, SqlError>>
 
+/** An append with its id, time and JSON parts made, waiting for its statement. */
+interface PendingAppend {
+  readonly input: Message.NewMessage
+  readonly id: Ids.MessageId
+  readonly at: Date
+  readonly calls: string
+  readonly products: string
+  readonly suggestions: string
+}
+type Appended = Option.Option<AppendResult>
+type AppendExit = Exit.Exit<Appended, SqlError | ParseResult.ParseError>
+
+/** The message an append stored: what was sent, with the seq the database gave it. */
+const appendedMessage = (p: PendingAppend, seq: number): Message.Message =>
+  new Message.Message(
+    {
+      id: p.id,
+      conversationId: p.input.conversationId,
+      seq,
+      role: p.input.role,
+      text: p.input.text,
+      functionCalls: p.input.functionCalls ?? [],
+      products: p.input.products ?? [],
+      suggestions: p.input.suggestions ?? [],
+      status: p.input.status,
+      clientMessageId: Option.fromNullable(p.input.clientMessageId),
+      agentId: Option.fromNullable(p.input.agentId),
+      createdAt: p.at,
+      updatedAt: new Date(p.at.getTime())
+    },
+    true
+  )
+
+/** Appends from concurrent callers share a statement: lanes (each one batch in flight) and the most one statement carries. */
+const appendLanes = 2
+const maxAppendBatch = 64
+
+/** A statement that failed on the server (it carries an SQLSTATE) was rolled back whole; a lost connection may have committed. */
+const rolledBack = (exit: Exit.Exit<unknown, SqlError | ParseResult.ParseError>) =>
+  Exit.isFailure(exit) &&
+  exit.cause._tag === "Fail" &&
+  exit.cause.error instanceof SqlError &&
+  typeof (exit.cause.error.cause as { readonly code?: unknown } | undefined)?.code === "string"
+
 /**
  * Builds a ConversationStore on any PostgreSQL `SqlClient` (PostgreSQL or the embedded PGlite).
- * An append is one statement: it bumps the conversation's `last_seq` (a row lock, so appends to one
- * conversation are serialised) and inserts the message with that seq; a repeated clientMessageId
- * breaks UNIQUE (conversation_id, client_message_id), the statement rolls back whole, and the
- * stored message is returned instead.
+ * Appends go through `append_messages` (migration 0002): per message it bumps the conversation's
+ * `last_seq` (a row lock, so appends to one conversation are serialised) and inserts the message
+ * with that seq. Appends of concurrent callers are group-committed (see GroupCommit): those that
+ * arrive while a call runs go together in the next one, one statement and one commit for all. A
+ * repeated clientMessageId breaks UNIQUE (conversation_id, client_message_id) and the call rolls
+ * back whole; then each of its appends runs alone, and the one that repeats answers the stored
+ * message, so every caller gets the answer it would have got by itself. An append inside the
+ * caller's transaction runs alone on that transaction.
  */
-export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.SqlClient> = Effect.gen(function* () {
+export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.SqlClient | Scope.Scope> = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const now = Effect.map(Clock.currentTimeMillis, (ms) => new Date(ms))
   const cols = sql.literal(conversationColumns)
@@ -45,6 +95,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
   const oneMessage = SqlSchema.findOne({ Request: Query, Result: MessageFromRow, execute: (q) => q })
   const oneConversation = SqlSchema.findOne({ Request: Query, Result: ConversationFromRow, execute: (q) => q })
   const counts = SqlSchema.single({ Request: Query, Result: Counts, execute: (q) => q })
+  const stored = SqlSchema.findAll({ Request: Query, Result: Stored, execute: (q) => q })
 
   const getConversation = SqlSchema.findOne({
     Request: Ids.ConversationId,
@@ -105,6 +156,58 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
           : Effect.fail(new Errors.ConversationNotFound({ conversationId }))
       )
 
+  /**
+   * Appends in one statement (see migration 0002_append_messages): answers (id, seq) of each
+   * stored message; an append to a conversation that does not exist stores nothing.
+   */
+  const insertMessages = (ps: ReadonlyArray<PendingAppend>) =>
+    stored(sql`SELECT id, seq FROM append_messages(
+        ${ps.map((p) => p.id)}::text[], ${ps.map((p) => p.input.conversationId)}::text[],
+        ${ps.map((p) => p.input.role)}::text[], ${ps.map((p) => p.input.text)}::text[],
+        ${ps.map((p) => p.calls)}::text[], ${ps.map((p) => p.products)}::text[], ${ps.map((p) => p.suggestions)}::text[],
+        ${ps.map((p) => p.input.status)}::text[], ${ps.map((p) => p.input.clientMessageId ?? null)}::text[],
+        ${ps.map((p) => p.input.agentId ?? null)}::text[], ${ps.map((p) => p.at)}::timestamptz[])`).pipe(
+      Effect.map((rows) => {
+        const seqs = new Map(rows.map((row) => [row.id, row.seq]))
+        return ps.map((p): Appended => {
+          const seq = seqs.get(p.id)
+          return seq === undefined ? Option.none() : Option.some({ message: appendedMessage(p, seq), created: true })
+        })
+      })
+    )
+
+  /** One append alone; a repeated clientMessageId answers the stored message. */
+  const appendOne = (p: PendingAppend): Effect.Effect<Appended, SqlError | ParseResult.ParseError> =>
+    insertMessages([p]).pipe(
+      Effect.map((results) => results[0] ?? Option.none()),
+      Effect.catchIf(
+        (e) => p.input.clientMessageId !== undefined && isUniqueViolation(e, "messages_client_message_id_key"),
+        () =>
+          existingByClientId({ conversationId: p.input.conversationId, clientMessageId: p.input.clientMessageId! }).pipe(
+            Effect.map(Option.map((message): AppendResult => ({ message, created: false })))
+          )
+      )
+    )
+
+  const runAppends = (ps: ReadonlyArray<PendingAppend>): Effect.Effect<ReadonlyArray<AppendExit>> =>
+    ps.length === 1
+      ? Effect.map(Effect.exit(appendOne(ps[0]!)), (exit) => [exit])
+      : Effect.flatMap(Effect.exit(insertMessages(ps)), (exit) =>
+          Exit.isSuccess(exit)
+            ? Effect.succeed(exit.value.map((appended): AppendExit => Exit.succeed(appended)))
+            : rolledBack(exit)
+            // Rolled back (e.g. a repeated clientMessageId): each append alone, in order, answers for itself.
+            ? Effect.forEach(ps, (p) => Effect.exit(appendOne(p)))
+            : Effect.succeed(ps.map((): AppendExit => Exit.failCause(exit.cause)))
+        )
+
+  const appendGrouped = yield* GroupCommit.make({
+    lanes: appendLanes,
+    maxBatch: maxAppendBatch,
+    keyOf: (p: PendingAppend) => p.input.conversationId,
+    run: runAppends
+  })
+
   const service: ConversationStore.Service = {
     createConversation: (input) =>
       Effect.flatMap(now, (at) =>
@@ -142,27 +245,16 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     appendMessage: (input) =>
       Effect.gen(function* () {
         const [at, id] = yield* Effect.all([now, Ids.newMessageId])
-        const calls = yield* Schema.encode(FunctionCallsJson)(input.functionCalls ?? [])
-        const products = yield* Schema.encode(ProductsJson)(input.products ?? [])
-        const suggestions = yield* Schema.encode(SuggestionsJson)(input.suggestions ?? [])
-        return yield* oneMessage(sql`WITH c AS (
-            UPDATE conversations SET last_seq = last_seq + 1, updated_at = GREATEST(updated_at, ${at}::timestamptz)
-            WHERE id = ${input.conversationId} RETURNING last_seq
-          )
-          INSERT INTO messages (${mcols})
-          SELECT ${id}, ${input.conversationId}, c.last_seq, ${input.role}, ${input.text}, ${calls}::jsonb,
-                 ${products}::jsonb, ${suggestions}::jsonb, ${input.status}, ${input.clientMessageId ?? null},
-                 ${input.agentId ?? null}, ${at}::timestamptz, ${at}::timestamptz
-          FROM c RETURNING ${mcols}`).pipe(
-          Effect.map(Option.map((message): AppendResult => ({ message, created: true }))),
-          Effect.catchIf(
-            (e) => input.clientMessageId !== undefined && isUniqueViolation(e, "messages_client_message_id_key"),
-            () =>
-              existingByClientId({ conversationId: input.conversationId, clientMessageId: input.clientMessageId! }).pipe(
-                Effect.map(Option.map((message): AppendResult => ({ message, created: false })))
-              )
-          )
-        )
+        const pending: PendingAppend = {
+          input,
+          id,
+          at,
+          calls: yield* Schema.encode(FunctionCallsJson)(input.functionCalls ?? []),
+          products: yield* Schema.encode(ProductsJson)(input.products ?? []),
+          suggestions: yield* Schema.encode(SuggestionsJson)(input.suggestions ?? [])
+        }
+        const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+        return yield* Option.isSome(transaction) ? appendOne(pending) : appendGrouped(pending)
       }).pipe(mapStoreError("appendMessage"), orNotFound(input.conversationId)),
 
     appendReplyText: (id, text) =>
@@ -254,4 +346,4 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
 })
 
 /** The PostgreSQL ConversationStore as a layer over whichever `SqlClient` is provided. */
-export const layer: Layer.Layer<ConversationStore, never, SqlClient.SqlClient> = Layer.effect(ConversationStore, make)
+export const layer: Layer.Layer<ConversationStore, never, SqlClient.SqlClient> = Layer.scoped(ConversationStore, make)

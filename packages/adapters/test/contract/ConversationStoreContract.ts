@@ -113,6 +113,35 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
         for (const r of results) expect(stored[r.message.seq - 1]?.id).toBe(r.message.id)
       }))
 
+    it.effect("concurrent appends to many conversations, one unknown and one repeated, each answer for themselves", () =>
+      Effect.gen(function* () {
+        const conversations = yield* Effect.all(Arr.replicate(openConversation(), 6))
+        const first = yield* say(conversations[0]!.id, "already here", "repeat")
+        const unknown = yield* Ids.newConversationId
+        const sends = [
+          ...conversations.flatMap((c, i) => [say(c.id, `a${i}`, `a${i}`), say(c.id, `b${i}`)]),
+          say(conversations[0]!.id, "already here", "repeat")
+        ]
+        const [results, missing] = yield* Effect.all(
+          [Effect.all(sends, { concurrency: "unbounded" }), Effect.flip(say(unknown, "to nobody", "x"))],
+          { concurrency: "unbounded" }
+        )
+        expect(missing).toBeInstanceOf(Errors.ConversationNotFound)
+        const repeated = results.at(-1)!
+        expect(repeated.created).toBe(false)
+        expect(repeated.message).toEqual(first.message)
+        for (const [i, c] of conversations.entries()) {
+          const stored = yield* allMessages(c.id)
+          const mine = results
+            .filter((r) => r.created && r.message.conversationId === c.id)
+            .map((r) => r.message)
+            .sort((a, b) => a.seq - b.seq)
+          expect(mine.map((m) => m.text).sort()).toEqual([`a${i}`, `b${i}`])
+          expect(stored.slice(i === 0 ? 1 : 0)).toEqual(mine)
+          expect(stored.map((m) => m.seq)).toEqual(oneTo(i === 0 ? 3 : 2))
+        }
+      }))
+
     it.effect.prop(
       "any interleaving of writers and retries keeps one message per clientMessageId, seqs 1..k",
       {

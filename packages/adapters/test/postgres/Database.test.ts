@@ -1,6 +1,6 @@
-import { Database, layerStores, Migrations } from "@chatbot-node/adapters/postgres"
+import { Database, layerStores, Migrations, PgliteClient } from "@chatbot-node/adapters/postgres"
 import { ConversationStore, Ids } from "@chatbot-node/domain"
-import { SqlClient } from "@effect/sql"
+import { Migrator, SqlClient } from "@effect/sql"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Option } from "effect"
 import { existsSync, mkdtempSync, rmSync } from "node:fs"
@@ -28,6 +28,18 @@ const writeConversation = (shopId: Ids.ShopId, visitorId: Ids.VisitorId) =>
     yield* store.createConversation({ id, shopId, visitorId, locale: "zh", botId: Ids.BotId.make("demo") })
     yield* store.appendMessage({ conversationId: id, role: "visitor", text: "你好 👋", status: "complete" })
     yield* store.appendMessage({ conversationId: id, role: "bot", text: "¡Hola!", status: "complete" })
+    return id
+  })
+
+/** A conversation with one message, written with 0001's SQL (no store: that needs 0002). */
+const writeOldConversation = (shopId: Ids.ShopId, visitorId: Ids.VisitorId) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const id = yield* Ids.newConversationId
+    yield* sql`INSERT INTO conversations (id, shop_id, visitor_id, locale, bot_id, status, last_seq, created_at, updated_at)
+      VALUES (${id}, ${shopId}, ${visitorId}, 'en', 'demo', 'bot', 1, now(), now())`
+    yield* sql`INSERT INTO messages (id, conversation_id, seq, role, text, status, created_at, updated_at)
+      VALUES (${yield* Ids.newMessageId}, ${id}, 1, 'visitor', 'before the upgrade', 'complete', now(), now())`
     return id
   })
 
@@ -66,7 +78,36 @@ describe("Database", () => {
       )
       expect(Option.map(found, (c) => c.id)).toEqual(Option.some(id))
       expect(messages.map((m) => [m.seq, m.text])).toEqual([[1, "你好 👋"], [2, "¡Hola!"]])
-      expect(migrations).toEqual([1])
+      expect(migrations).toEqual([1, 2])
+    }), 120_000)
+
+  it.scopedLive("a database that ran only 0001_initial is migrated on, and its conversations keep their seqs", () =>
+    Effect.gen(function* () {
+      const dir = yield* tempDir
+      const onlyInitial = Migrator.make({})({
+        loader: Effect.map(Migrations.migrations, (all) => all.filter(([id]) => id === 1)),
+        table: "chatbot_migrations"
+      })
+      const [shopId, visitorId] = [newShopId(), newVisitorId()]
+      const id = yield* Effect.provide(
+        Effect.zipRight(onlyInitial, writeOldConversation(shopId, visitorId)),
+        PgliteClient.layer({ dataDir: join(dir, "pglite") })
+      )
+      const [ran, messages] = yield* withStores(
+        Effect.gen(function* () {
+          const store = yield* ConversationStore
+          const ran = yield* migrationIds
+          yield* Effect.all(
+            ["a", "b", "c"].map((text) => store.appendMessage({ conversationId: id, role: "visitor", text, status: "complete" })),
+            { concurrency: "unbounded" }
+          )
+          return [ran, yield* store.listMessages(id, { limit: 10 })] as const
+        }),
+        Database.layerPglite({ dataDir: join(dir, "pglite") })
+      )
+      expect(ran).toEqual([1, 2])
+      expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4])
+      expect(messages.map((m) => m.text).slice(1).sort()).toEqual(["a", "b", "c"])
     }), 120_000)
 
   it.scopedLive("layerFromEnv uses PGlite under DATA_DIR when DATABASE_URL is unset", () =>
@@ -77,7 +118,7 @@ describe("Database", () => {
         Effect.map(migrationIds, (ids) => ids),
         Database.layerFromEnv
       ).pipe(Effect.withConfigProvider(provider))
-      expect(ran).toEqual([1])
+      expect(ran).toEqual([1, 2])
       expect(existsSync(join(dir, "pglite", "PG_VERSION"))).toBe(true)
     }), 120_000)
 
@@ -94,7 +135,7 @@ describe("Database", () => {
         }),
         Database.layerFromEnv
       ).pipe(Effect.withConfigProvider(provider))
-      expect(first).toEqual([1])
+      expect(first).toEqual([1, 2])
       expect(second).toEqual([])
       expect(names).toEqual([db.name])
       expect(existsSync("/nonexistent/never-used")).toBe(false)
