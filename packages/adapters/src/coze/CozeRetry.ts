@@ -113,7 +113,10 @@ export const stream = <A>(
     const loop = (state: RetryState): Stream.Stream<A, Errors.BotGatewayError> => {
       let used: Redacted.Redacted<string> | undefined
       return Stream.unwrap(Effect.map(auth.token(session), (token) => ((used = token), attempt(token)))).pipe(
-        Stream.tap((a) => Effect.sync(() => (isCommitted ||= committed(a)))),
+        Stream.mapChunks((chunk) => {
+          if (!isCommitted) for (const a of chunk) isCommitted ||= committed(a)
+          return chunk
+        }),
         Stream.catchAll((error) => {
           const plan = isCommitted || (used === undefined && error.reason === "auth")
             ? Option.none<RetryPlan>()
