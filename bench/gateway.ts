@@ -23,7 +23,7 @@ const quick = process.env.BENCH_QUICK === "1"
 const levels = [1, 10, 100] as const
 const paces: ReadonlyArray<{ readonly name: string; readonly pace: Pace; readonly rounds: Record<number, number> }> = [
   { name: "paced 300 ms + 30 tok/s", pace: { firstTokenMs: 300, tokensPerSecond: 30 }, rounds: quick ? { 1: 2, 10: 1, 100: 1 } : { 1: 6, 10: 3, 100: 1 } },
-  { name: "unpaced", pace: null, rounds: quick ? { 1: 5, 10: 2, 100: 1 } : { 1: 40, 10: 10, 100: 3 } }
+  { name: "unpaced", pace: null, rounds: quick ? { 1: 5, 10: 2, 100: 1 } : { 1: 25, 10: 6, 100: 2 } }
 ]
 const transports = ["coze", "sse", "socketio"] as const
 const message = "Hello, what do you sell?"

@@ -49,9 +49,9 @@ const perConnection = async (pid: number, open: (count: number, tag: string) => 
   // Open and close N first: the heap grows to its working size before the measure, not during it.
   await (await open(count, `prime-${count}`)).close()
   const warm = await open(200, `warm-${count}`)
-  const before = await settledRss(pid, 8, 500)
+  const before = await settledRss(pid, 6, 400)
   const held = await open(count, `n-${count}`)
-  const after = await settledRss(pid, 8, 500)
+  const after = await settledRss(pid, 6, 400)
   await held.close()
   await warm.close()
   return { count: held.open, rssBeforeMB: round(before / 1e6, 1), rssAfterMB: round(after / 1e6, 1), bytesPerConnection: Math.round((after - before) / held.open) }
