@@ -3,33 +3,11 @@ import { Database, PgConversationStore } from "@chatbot-node/adapters/postgres"
 import { ConversationStore, Ids } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { createServer, type Server, Socket } from "node:net"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
+import { startRelay } from "../../adapters/test/support/relay.js"
 import { freshDatabase, testDatabaseUrl } from "./support/postgres.js"
 import { startServer } from "./support/server.js"
-
-/** A TCP relay to PostgreSQL that can be stopped (every connection cut) and started again on its port. */
-const startRelay = async (target: URL, port = 0) => {
-  const sockets = new Set<Socket>()
-  const server: Server = createServer((client) => {
-    const upstream = new Socket()
-    upstream.connect(Number(target.port || 5432), target.hostname)
-    for (const s of [client, upstream]) {
-      sockets.add(s)
-      s.on("close", () => sockets.delete(s)).on("error", () => {})
-    }
-    client.pipe(upstream).pipe(client)
-  })
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve))
-  const address = server.address() as { port: number }
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve())
-      for (const s of sockets) s.destroy()
-    })
-  return { port: address.port, stop }
-}
 
 const health = async (url: string) => {
   const res = await fetch(`${url}/health`)
@@ -40,7 +18,8 @@ describe.skipIf(testDatabaseUrl === undefined)("the database going away (Postgre
   it("answers /health 503 `disconnected` while PostgreSQL is unreachable, and 200 again once it is back", async () => {
     const db = await freshDatabase(testDatabaseUrl!)
     const target = new URL(db.url)
-    let relay = await startRelay(target)
+    const upstream = { host: target.hostname, port: Number(target.port || 5432) }
+    let relay = await startRelay(upstream)
     const viaRelay = new URL(db.url)
     viaRelay.hostname = "127.0.0.1"
     viaRelay.port = String(relay.port)
@@ -57,7 +36,7 @@ describe.skipIf(testDatabaseUrl === undefined)("the database going away (Postgre
       expect(down.status).toBe(503)
       expect(down.body).toMatchObject({ status: "degraded", database: "disconnected" })
       expect(typeof down.body.uptime).toBe("number")
-      relay = await startRelay(target, relay.port)
+      relay = await startRelay(upstream, relay.port)
       let back = await health(server.url)
       for (let i = 0; i < 50 && back.status !== 200; i++) {
         await sleep(200)

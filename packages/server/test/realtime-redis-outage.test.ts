@@ -1,16 +1,7 @@
 import { afterAll, describe, expect, it } from "@effect/vitest"
-import { createServer } from "node:net"
+import { closedPort } from "../../adapters/test/support/relay.js"
 import type { Socket } from "socket.io-client"
 import { adminEmail, adminPassword, adminToken, connect, makeDataDir, recorder, removeDataDir, startProcess, visitorToken } from "./support/realtime.js"
-
-/** A port nothing listens on (taken, then released). */
-const closedPort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number }
-      server.close(() => resolve(port))
-    })
-  })
 
 describe("REDIS_URL pointing at a Redis that is not there (no Redis needed)", () => {
   const dir = makeDataDir()
