@@ -10,6 +10,9 @@ import {
   FunctionCallsJson,
   MessageFromRow,
   messageColumns,
+  messageOfPage,
+  MessagePageRow,
+  messagePageColumns,
   ProductsJson,
   SuggestionsJson
 } from "./Rows.js"
@@ -96,7 +99,8 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
   const mcols = sql.literal(messageColumns)
   const ccols = sql.literal(conversationColumns.split(", ").map((c) => `c.${c}`).join(", "))
   /** Statements built below (with optional clauses) run through these, so rows still decode by Schema. */
-  const messages = SqlSchema.findAll({ Request: Query, Result: MessageFromRow, execute: (q) => q })
+  const pcols = sql.literal(messagePageColumns)
+  const page = SqlSchema.findAll({ Request: Query, Result: MessagePageRow, execute: (q) => q })
   const oneMessage = SqlSchema.findOne({ Request: Query, Result: MessageFromRow, execute: (q) => q })
   const oneConversation = SqlSchema.findOne({ Request: Query, Result: ConversationFromRow, execute: (q) => q })
   const counts = SqlSchema.single({ Request: Query, Result: Counts, execute: (q) => q })
@@ -295,14 +299,21 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
 
     listMessages: (conversationId, range: MessageRange) => {
       const limit = Math.max(0, Math.floor(range.limit))
-      const query =
-        range.afterSeq !== undefined
-          ? sql`SELECT ${mcols} FROM messages WHERE conversation_id = ${conversationId} AND seq > ${range.afterSeq}
-                ORDER BY seq LIMIT ${limit}`
-          : sql`SELECT * FROM (SELECT ${mcols} FROM messages WHERE conversation_id = ${conversationId}
-                ${range.beforeSeq !== undefined ? sql`AND seq < ${range.beforeSeq}` : sql.literal("")}
-                ORDER BY seq DESC LIMIT ${limit}) page ORDER BY seq`
-      return messages(query).pipe(mapStoreError("listMessages"))
+      // The newest `limit` (before a seq) are read newest first by the index and put in order here.
+      const newestFirst = range.afterSeq === undefined
+      const query = newestFirst
+        ? sql`SELECT ${pcols} FROM messages WHERE conversation_id = ${conversationId}
+              ${range.beforeSeq !== undefined ? sql`AND seq < ${range.beforeSeq}` : sql.literal("")}
+              ORDER BY seq DESC LIMIT ${limit}`
+        : sql`SELECT ${pcols} FROM messages WHERE conversation_id = ${conversationId} AND seq > ${range.afterSeq}
+              ORDER BY seq LIMIT ${limit}`
+      return page(query).pipe(
+        Effect.map((rows) => {
+          const out = rows.map((row) => messageOfPage(conversationId, row))
+          return newestFirst ? out.reverse() : out
+        }),
+        mapStoreError("listMessages")
+      )
     },
 
     searchConversations: (search: ConversationSearch) =>

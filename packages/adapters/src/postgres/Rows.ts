@@ -110,6 +110,54 @@ export const MessageFromRow = Schema.transform(MessageRow, Schema.typeSchema(Mes
 export const messageColumns =
   "id, conversation_id, seq, role, text, function_calls, products, suggestions, status, client_message_id, agent_id, created_at, updated_at"
 
+/** A time sent as epoch milliseconds (a float8 parses far cheaper than timestamptz text). */
+const EpochMillis = Schema.DateFromNumber
+
+/**
+ * A row of a page of one conversation's messages: no conversation_id (it is the one asked for),
+ * times as epoch milliseconds. Decoded as a plain struct, then made a Message by `messageOfPage`.
+ */
+export const MessagePageRow = Schema.Struct({
+  id: Ids.MessageId,
+  seq: Schema.Int,
+  role: Message.MessageRole,
+  text: Schema.String,
+  function_calls: Schema.Array(FunctionCall.FunctionCall),
+  products: Schema.Array(Product.Product),
+  suggestions: Schema.Array(Schema.String),
+  status: Message.MessageStatus,
+  client_message_id: Schema.NullOr(Ids.ClientMessageId),
+  agent_id: Schema.NullOr(Ids.AdminId),
+  created_ms: EpochMillis,
+  updated_ms: EpochMillis
+})
+
+/** The columns `MessagePageRow` decodes; floor keeps what parsing the timestamptz text kept (whole ms). */
+export const messagePageColumns =
+  "id, seq, role, text, function_calls, products, suggestions, status, client_message_id, agent_id, " +
+  "floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms, floor(extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms"
+
+/** A decoded page row as the domain's Message (every field already decoded, so not validated again). */
+export const messageOfPage = (conversationId: Ids.ConversationId, row: typeof MessagePageRow.Type): Message.Message =>
+  new Message.Message(
+    {
+      id: row.id,
+      conversationId,
+      seq: row.seq,
+      role: row.role,
+      text: row.text,
+      functionCalls: row.function_calls,
+      products: row.products,
+      suggestions: row.suggestions,
+      status: row.status,
+      clientMessageId: Option.fromNullable(row.client_message_id),
+      agentId: Option.fromNullable(row.agent_id),
+      createdAt: row.created_ms,
+      updatedAt: row.updated_ms
+    },
+    true
+  )
+
 /** JSON text of the structured parts of a message, for `$n::jsonb` parameters. */
 export const FunctionCallsJson = Schema.parseJson(Schema.Array(FunctionCall.FunctionCall))
 export const ProductsJson = Schema.parseJson(Schema.Array(Product.Product))
