@@ -1,5 +1,5 @@
 import { BotEvent, Errors, FunctionCall } from "@chatbot-node/domain"
-import { Effect, Either, Option, Schema, Stream } from "effect"
+import { Channel, Chunk, Effect, Either, Option, Schema, Stream } from "effect"
 import * as CozeErrors from "./CozeErrors.js"
 import type { SseEvent } from "./CozeSse.js"
 import {
@@ -23,17 +23,21 @@ export interface ChatProgress {
 type Event = BotEvent.BotEvent
 const { BotEvent: E } = BotEvent
 
-const decode = <A, I>(schema: Schema.Schema<A, I>, text: string, what: string, ctx: CozeErrors.FailureContext) => {
+/** A chat-ending error and what is logged of it (a malformed event is logged without its payload). */
+interface Ending {
+  readonly error: Errors.BotGatewayError
+  readonly logged: Errors.BotGatewayError
+}
+
+const decode = <A, I>(schema: Schema.Schema<A, I>, text: string, what: string, ctx: CozeErrors.FailureContext): Either.Either<A, Ending> => {
   const parsed = parseLossless(text)
   const decoded = Either.isRight(parsed)
     ? Either.mapLeft(Schema.decodeUnknownEither(schema)(parsed.right), (e) => e.message)
     : Either.left(parsed.left.message)
-  return Either.isRight(decoded)
-    ? Effect.succeed(decoded.right)
-    : Effect.zipRight(
-      CozeErrors.logFailure(CozeErrors.malformed(what, ctx), ctx),
-      Effect.fail(CozeErrors.malformed(`${what}: ${decoded.left.slice(0, 300)}`, ctx))
-    )
+  return Either.mapLeft(decoded, (detail) => ({
+    error: CozeErrors.malformed(`${what}: ${detail.slice(0, 300)}`, ctx),
+    logged: CozeErrors.malformed(what, ctx)
+  }))
 }
 
 const asRecord = (value: unknown): Option.Option<Record<string, unknown>> =>
@@ -98,10 +102,15 @@ export const failureOf = (failed: WireChatFailed, ctx: CozeErrors.FailureContext
     : CozeErrors.make("unknown", `Coze ${ctx.path}: the chat failed`, undefined, ctx)
 }
 
+const ending = (error: Errors.BotGatewayError): Ending => ({ error, logged: error })
+
 /**
  * Turns a chat's SSE events into `BotEvent`s: answer deltas by message id, completed messages by
  * type (verbose and knowledge ignored), requires_action, completion with usage; `error` and
  * `chat.failed` fail typed; the stream ends at `done` and fails if it ends before the chat is over.
+ * Events are translated a chunk at a time (what one read of the response holds): the answer deltas
+ * of one message that arrived together become one delta, and the events before an error still go
+ * out before the failure.
  */
 export const translate = (
   events: Stream.Stream<SseEvent, Errors.BotGatewayError>,
@@ -109,60 +118,87 @@ export const translate = (
   ctx: CozeErrors.FailureContext
 ): Stream.Stream<Event, Errors.BotGatewayError> => {
   const chat = (data: string, name: string) =>
-    Effect.tap(decode(WireChatSchema, data, name, ctx), (c) =>
-      Effect.sync(() => {
-        progress.conversationId = c.conversation_id
-        progress.chatId = c.id
-      }))
+    Either.map(decode(WireChatSchema, data, name, ctx), (c) => {
+      progress.conversationId = c.conversation_id
+      progress.chatId = c.id
+      return c
+    })
+  const none: ReadonlyArray<Event> = []
 
-  const step = (event: SseEvent): Effect.Effect<ReadonlyArray<Event>, Errors.BotGatewayError> => {
+  const step = (event: SseEvent): Either.Either<ReadonlyArray<Event>, Ending> => {
     switch (event.event) {
       case "conversation.chat.created":
-        return Effect.map(chat(event.data, event.event), (c) => [
+        return Either.map(chat(event.data, event.event), (c) => [
           E.TurnStarted({ upstreamConversationId: c.conversation_id, chatId: c.id })
         ])
       case "conversation.chat.in_progress":
-        return Effect.as(chat(event.data, event.event), [])
+        return Either.map(chat(event.data, event.event), () => none)
       case "conversation.message.delta":
-        return Effect.map(decode(WireMessage, event.data, event.event, ctx), (m) =>
-          (m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : [])
+        return Either.map(decode(WireMessage, event.data, event.event, ctx), (m) =>
+          (m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
-        return Effect.map(decode(WireMessage, event.data, event.event, ctx), completedMessage)
+        return Either.map(decode(WireMessage, event.data, event.event, ctx), completedMessage)
       case "conversation.chat.requires_action":
-        return Effect.map(chat(event.data, event.event), (c) => {
+        return Either.map(chat(event.data, event.event), (c) => {
           progress.terminal = true
           return [toolCallsOf(c)]
         })
       case "conversation.chat.completed":
-        return Effect.map(chat(event.data, event.event), (c) => {
+        return Either.map(chat(event.data, event.event), (c) => {
           progress.terminal = true
           return [E.TurnCompleted({ usage: toUsage(c.usage) })]
         })
       case "conversation.chat.failed":
-        return Effect.flatMap(decode(WireChatFailed, event.data, event.event, ctx), (failed) => {
+        return Either.flatMap(decode(WireChatFailed, event.data, event.event, ctx), (failed) => {
           progress.terminal = true
-          const error = failureOf(failed, ctx)
-          return Effect.zipRight(CozeErrors.logFailure(error, ctx), Effect.fail(error))
+          return Either.left(ending(failureOf(failed, ctx)))
         })
       case "error":
-        return Effect.flatMap(decode(WireError, event.data, event.event, ctx), (e) => {
-          const error = CozeErrors.fromCode(e.code, e.msg, ctx)
-          return Effect.zipRight(CozeErrors.logFailure(error, ctx), Effect.fail(error))
-        })
+        return Either.flatMap(decode(WireError, event.data, event.event, ctx), (e) => Either.left(ending(CozeErrors.fromCode(e.code, e.msg, ctx))))
       default:
-        return Effect.succeed([])
+        return Either.right(none)
     }
   }
 
-  const end = Stream.suspend(() => {
-    if (progress.terminal) return Stream.empty
-    const error = CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx)
-    return Stream.fromEffect(Effect.zipRight(CozeErrors.logFailure(error, ctx), Effect.fail(error)))
-  })
+  /** Appends `event`, merged into the previous one when both are deltas of the same message. */
+  const push = (out: Array<Event>, event: Event) => {
+    const last = out.at(-1)
+    if (event._tag === "TextDelta" && last?._tag === "TextDelta" && last.messageId === event.messageId) {
+      out[out.length - 1] = E.TextDelta({ messageId: event.messageId, text: last.text + event.text })
+    } else {
+      out.push(event)
+    }
+  }
 
-  return events.pipe(
-    Stream.takeWhile((event) => event.event !== "done"),
-    Stream.mapConcatEffect(step),
-    Stream.concat(end)
+  const fail = (e: Ending) => Effect.zipRight(CozeErrors.logFailure(e.logged, ctx), Effect.fail(e.error))
+  const end = Channel.suspend(() =>
+    progress.terminal
+      ? Channel.void
+      : Channel.fromEffect(fail(ending(CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx))))
   )
+
+  const loop: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<SseEvent>, Errors.BotGatewayError, Errors.BotGatewayError, unknown, unknown> =
+    Channel.readWithCause({
+      onInput: (chunk: Chunk.Chunk<SseEvent>) => {
+        const out: Array<Event> = []
+        let next: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<SseEvent>, Errors.BotGatewayError, Errors.BotGatewayError, unknown, unknown> = loop
+        for (const event of chunk) {
+          if (event.event === "done") {
+            next = end
+            break
+          }
+          const stepped = step(event)
+          if (Either.isLeft(stepped)) {
+            next = Channel.fromEffect(fail(stepped.left))
+            break
+          }
+          for (const e of stepped.right) push(out, e)
+        }
+        return out.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), next)
+      },
+      onFailure: Channel.failCause,
+      onDone: () => end
+    })
+
+  return Stream.pipeThroughChannel(events, loop)
 }

@@ -1,0 +1,86 @@
+import type { BotEvent } from "@chatbot-node/domain"
+import { describe, expect, it } from "@effect/vitest"
+import { Chunk, Effect, Either, FastCheck, Stream } from "effect"
+import { translate } from "../../src/coze/CozeChatEvents.js"
+import type { SseEvent } from "../../src/coze/CozeSse.js"
+
+const chat = { id: "7000000000000000002", conversation_id: "7000000000000000001", status: "in_progress" }
+const delta = (id: string, content: string): SseEvent => ({
+  event: "conversation.message.delta",
+  data: JSON.stringify({ id, conversation_id: chat.conversation_id, role: "assistant", type: "answer", content, content_type: "text" })
+})
+const created: SseEvent = { event: "conversation.chat.created", data: JSON.stringify(chat) }
+const completed: SseEvent = { event: "conversation.chat.completed", data: JSON.stringify({ ...chat, status: "completed" }) }
+const error: SseEvent = { event: "error", data: JSON.stringify({ code: 4000, msg: "bad request" }) }
+
+/** Where `length` events are cut into chunks of the given sizes (what successive reads of the response held). */
+const cutsOf = (length: number, sizes: ReadonlyArray<number>) => {
+  const out: Array<{ start: number; end: number }> = []
+  let start = 0
+  for (const size of [...sizes, length]) {
+    if (start >= length) break
+    out.push({ start, end: Math.min(length, start + size) })
+    start += size
+  }
+  return out
+}
+
+const chunksOf = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
+  Stream.fromChunks(...cutsOf(events.length, sizes).map((c) => Chunk.unsafeFromArray(events.slice(c.start, c.end))))
+
+const translated = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
+  translate(chunksOf(events, sizes), { conversationId: undefined, chatId: undefined, terminal: false }, { path: "/v3/chat" })
+
+const run = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
+  Stream.runCollect(translated(events, sizes)).pipe(Effect.map(Chunk.toReadonlyArray), Effect.either)
+
+const textOf = (events: ReadonlyArray<BotEvent.BotEvent>, messageId: string) =>
+  events.flatMap((e) => (e._tag === "TextDelta" && e.messageId === messageId ? [e.text] : [])).join("")
+
+const pieces = FastCheck.array(FastCheck.string({ minLength: 1, maxLength: 6, unit: "grapheme" }), { minLength: 1, maxLength: 30 })
+const sizes = FastCheck.array(FastCheck.integer({ min: 1, max: 12 }), { maxLength: 30 })
+
+describe("CozeChatEvents.translate, a chunk at a time", () => {
+  it.effect.prop("however the events are chunked: each message's text is whole and in order, deltas of two messages never merge, and a chunk gives one delta per run of one message's deltas", [pieces, pieces, sizes], ([first, second, cuts]) =>
+    Effect.gen(function*() {
+      const events = [created, ...first.map((p) => delta("m1", p)), ...second.map((p) => delta("m2", p)), completed]
+      const out = Either.getOrThrow(yield* run(events, cuts))
+      expect(textOf(out, "m1")).toBe(first.join(""))
+      expect(textOf(out, "m2")).toBe(second.join(""))
+      const deltas = out.filter((e) => e._tag === "TextDelta")
+      let runs = 0
+      for (const chunk of cutsOf(events.length, cuts)) {
+        let previous: string | undefined
+        for (const e of events.slice(chunk.start, chunk.end)) {
+          const id = e.event === "conversation.message.delta" ? (JSON.parse(e.data) as { id: string }).id : undefined
+          if (id !== undefined && id !== previous) runs++
+          previous = id
+        }
+      }
+      expect(deltas.length).toBe(runs)
+      expect(deltas.findIndex((e) => e.messageId === "m2")).toBeGreaterThanOrEqual(deltas.findLastIndex((e) => e.messageId === "m1"))
+      expect(out[0]!._tag).toBe("TurnStarted")
+      expect(out.at(-1)!._tag).toBe("TurnCompleted")
+    }))
+
+  it.effect.prop("an error event fails the stream only after the text before it, in whatever chunk it comes", [pieces, sizes], ([before, cuts]) =>
+    Effect.gen(function*() {
+      const events = [created, ...before.map((p) => delta("m1", p)), error, delta("m1", "never shown")]
+      const seen: Array<BotEvent.BotEvent> = []
+      const failure = yield* Stream.runForEach(translated(events, cuts), (e) => Effect.sync(() => seen.push(e))).pipe(Effect.flip)
+      expect(failure.code).toBe(4000)
+      expect(textOf(seen, "m1")).toBe(before.join(""))
+    }))
+
+  it.effect("deltas that come in separate reads stay separate (nothing waits to be merged)", () =>
+    Effect.gen(function*() {
+      const out = Either.getOrThrow(yield* run([created, delta("m1", "a"), delta("m1", "b"), delta("m1", "c"), completed], [1, 1, 1, 1, 1]))
+      expect(out.filter((e) => e._tag === "TextDelta").map((e) => e._tag === "TextDelta" && e.text)).toEqual(["a", "b", "c"])
+    }))
+
+  it.effect("a stream that ends before the chat is over fails after its text", () =>
+    Effect.gen(function*() {
+      const exit = yield* run([created, delta("m1", "half")], [2])
+      expect(Either.isLeft(exit) && exit.left.reason).toBe("unavailable")
+    }))
+})
