@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BotGateway, Chat, ConversationStore, Errors, Handoff, History } from "@chatbot-node/domain"
+import { BotGateway, Chat, ConversationStore, Errors, Handoff, History, Ids } from "@chatbot-node/domain"
 import {
   MemoryAdminDirectory,
   MemoryConversationStore,
@@ -74,6 +74,30 @@ describe("Chat.send, the bot call started before the writes", () => {
       const [, reply] = yield* store.listMessages(turn.conversation.id, { limit: 10 })
       expect(reply!.status).toBe("interrupted")
       expect(world.calls()).toBe(1)
+    }).pipe(Effect.provide(world.layer))
+  })
+
+  it.live("is closed when the message turns out to be a retried first message: the earlier turn is answered, nothing new is stored", () => {
+    const world = makeWorld("none")
+    return Effect.gen(function*() {
+      const chat = yield* Chat
+      const store = yield* ConversationStore
+      const clientMessageId = Ids.ClientMessageId.make("first-try")
+      const first = yield* chat.send({ shopId, visitorId: alice, text: "hello", clientMessageId })
+      const again = yield* chat.send({ shopId, visitorId: alice, text: "hello", clientMessageId })
+      expect(again.duplicate).toBe(true)
+      expect(again.conversation.id).toBe(first.conversation.id)
+      expect(again.visitorMessage.id).toBe(first.visitorMessage.id)
+      // The retry's own call, started beside the look-up, is closed by it (often before it got going):
+      // only the first turn's call stays open.
+      expect(world.calls()).toBeGreaterThanOrEqual(1)
+      expect(world.calls()).toBeLessThanOrEqual(2)
+      yield* Effect.suspend(() => (world.open() === 1 ? Effect.void : Effect.fail("not yet"))).pipe(
+        Effect.retry({ schedule: Schedule.spaced("1 millis"), times: 2000 })
+      )
+      const messages = yield* store.listMessages(first.conversation.id, { limit: 10 })
+      expect(messages.filter((m) => m.role === "visitor")).toHaveLength(1)
+      yield* chat.cancelConversation(first.conversation.id)
     }).pipe(Effect.provide(world.layer))
   })
 })

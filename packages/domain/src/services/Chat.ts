@@ -121,18 +121,10 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         }))
       )
 
-    /** The conversation to continue, the visitor's own or none. */
-    const findConversation = (req: SendRequest) =>
-      Effect.gen(function*() {
-        if (req.conversationId !== undefined) {
-          const found = yield* store.getVisitorConversation(req.shopId, req.visitorId, req.conversationId)
-          if (Option.isNone(found)) return yield* new ConversationNotFound({ conversationId: req.conversationId })
-          return found
-        }
-        return req.clientMessageId === undefined
-          ? Option.none<Conversation>()
-          : yield* isDuplicateOfLatest(req.shopId, req.visitorId, req.clientMessageId)
-      })
+    /** The conversation the request names, which must be the visitor's own. */
+    const ownConversation = (req: SendRequest, conversationId: ConversationId) =>
+      Effect.flatMap(store.getVisitorConversation(req.shopId, req.visitorId, conversationId), (found) =>
+        Option.isNone(found) ? Effect.fail(new ConversationNotFound({ conversationId })) : Effect.succeed(found))
 
     /** A log replaying a turn that is no longer in memory, from the store. */
     const storedTurn = (conversation: Conversation, visitorMessage: Message) =>
@@ -178,44 +170,64 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           onSome: Effect.succeed
         }))
       )
-      const existing = yield* findConversation(req)
-      const locale = LanguageDetection.resolve({
-        explicit: Option.fromNullable(req.locale),
-        current: Option.map(existing, (c) => c.locale),
-        text,
-        fallback: shop.defaultLocale
-      })
-      const routingRequest = { requestedBotId: Option.fromNullable(req.botId), locale, text, context: req.context ?? {} }
-      const route = () => Either.match(BotRouting.route(shop, routingRequest), { onLeft: Effect.fail, onRight: Effect.succeed })
+      const named = req.conversationId === undefined ? Option.none<Conversation>() : yield* ownConversation(req, req.conversationId)
+      const localeFor = (current: Option.Option<Conversation>) =>
+        LanguageDetection.resolve({
+          explicit: Option.fromNullable(req.locale),
+          current: Option.map(current, (c) => c.locale),
+          text,
+          fallback: shop.defaultLocale
+        })
+      const route = (locale: Locale) =>
+        Either.match(BotRouting.route(shop, { requestedBotId: Option.fromNullable(req.botId), locale, text, context: req.context ?? {} }), {
+          onLeft: Effect.fail,
+          onRight: Effect.succeed
+        })
+
+      /** The conversation, its locale and whether it was reopened, for a message to a conversation that exists. */
+      const continueConversation = (current: Conversation) =>
+        Effect.gen(function*() {
+          const locale = localeFor(Option.some(current))
+          const needsRouting = req.botId !== undefined || Option.isNone(findBot(shop, current.botId))
+          const botId = needsRouting ? yield* route(locale) : current.botId
+          const reopened = current.status === "closed" && ConversationState.canTransition("closed", "bot")
+          const patch: ConversationPatch = {
+            ...(locale !== current.locale ? { locale } : {}),
+            ...(botId !== current.botId ? { botId } : {}),
+            ...(reopened ? { status: "bot" as const, assignedAgentId: null } : {})
+          }
+          const conversation = Object.keys(patch).length > 0 ? yield* store.updateConversation(current.id, patch) : current
+          return { conversation, locale, reopened }
+        })
 
       let conversation: Conversation
+      let locale: Locale
       let reopened = false
-      if (Option.isNone(existing)) {
-        const botId = yield* route()
-        // A new conversation cannot hold this clientMessageId yet, so the bot may be asked while the
-        // conversation and the visitor's message are stored (its events wait until they are).
+      if (Option.isSome(named)) {
+        ;({ conversation, locale, reopened } = yield* continueConversation(named.value))
+      } else {
+        locale = localeFor(Option.none())
+        const botId = yield* route(locale)
+        // A message without a conversation opens one, so the bot is asked at once: while this
+        // clientMessageId is looked for in the visitor's latest conversation (a retried first message)
+        // and while the conversation and the message are stored. Its events wait until they are; a
+        // retry closes the call before anything of it is shown.
         early.upstream = yield* startUpstream(botTurnOf({
           conversation: { botId, visitorId: req.visitorId, upstreamConversationId: Option.none() },
           text,
           locale,
           context: { ...req.context }
         }))
-        conversation = yield* store.createConversation({ id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId })
-      } else {
-        const current = existing.value
-        const needsRouting = req.botId !== undefined || Option.isNone(findBot(shop, current.botId))
-        const botId = needsRouting ? yield* route() : current.botId
-        reopened = current.status === "closed" && ConversationState.canTransition("closed", "bot")
-        const patch: ConversationPatch = {
-          ...(locale !== current.locale ? { locale } : {}),
-          ...(botId !== current.botId ? { botId } : {}),
-          ...(reopened ? { status: "bot" as const, assignedAgentId: null } : {})
+        const retried = req.clientMessageId === undefined
+          ? Option.none<Conversation>()
+          : yield* isDuplicateOfLatest(req.shopId, req.visitorId, req.clientMessageId)
+        if (Option.isSome(retried)) {
+          yield* early.upstream.close
+          early.upstream = undefined
+          ;({ conversation, locale, reopened } = yield* continueConversation(retried.value))
+        } else {
+          conversation = yield* store.createConversation({ id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId })
         }
-        conversation = Object.keys(patch).length > 0
-          ? yield* store.updateConversation(current.id, patch).pipe(
-            Effect.catchTag("ConversationNotFound", (e) => Effect.fail(e))
-          )
-          : current
       }
 
       const appended = yield* store.appendMessage({
