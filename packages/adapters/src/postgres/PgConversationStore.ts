@@ -41,6 +41,7 @@ interface PendingAppend {
   readonly products: string
   readonly suggestions: string
 }
+const emptyJson = Effect.succeed("[]")
 type Appended = Option.Option<AppendResult>
 type AppendExit = Exit.Exit<Appended, SqlError | ParseResult.ParseError>
 
@@ -148,6 +149,13 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     execute: (q) => Effect.map(q, (rows) => rows.map((row) => ({ conversation: row, last_message_text: (row as any).last_message_text })))
   })
 
+  const encodeCalls = Schema.encode(FunctionCallsJson)
+  const encodeProducts = Schema.encode(ProductsJson)
+  const encodeSuggestions = Schema.encode(SuggestionsJson)
+  /** JSON text of a message's structured part; an empty one (most messages) is `[]` without a trip through its encoder. */
+  const jsonOf = <A, E>(encode: (parts: ReadonlyArray<A>) => Effect.Effect<string, E>, parts: ReadonlyArray<A> | undefined) =>
+    parts === undefined || parts.length === 0 ? emptyJson : encode(parts)
+
   const deleteWhere = (operation: string, where: Statement.Fragment) =>
     counts(sql`WITH c AS (DELETE FROM conversations WHERE ${where} RETURNING id)
       SELECT (SELECT count(*) FROM c)::int AS conversations,
@@ -175,7 +183,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
         ${ps.map((p) => p.input.role)}::text[], ${ps.map((p) => p.input.text)}::text[],
         ${ps.map((p) => p.calls)}::text[], ${ps.map((p) => p.products)}::text[], ${ps.map((p) => p.suggestions)}::text[],
         ${ps.map((p) => p.input.status)}::text[], ${ps.map((p) => p.input.clientMessageId ?? null)}::text[],
-        ${ps.map((p) => p.input.agentId ?? null)}::text[], ${ps.map((p) => p.at)}::timestamptz[])`).pipe(
+        ${ps.map((p) => p.input.agentId ?? null)}::text[], ${ps.map((p) => p.at.toISOString())}::timestamptz[])`).pipe(
       Effect.map((rows) => {
         const seqs = new Map(rows.map((row) => [row.id, row.seq]))
         return ps.map((p): Appended => {
@@ -253,14 +261,14 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
 
     appendMessage: (input) =>
       Effect.gen(function* () {
-        const [at, id] = yield* Effect.all([now, Ids.newMessageId])
+        const at = yield* now
         const pending: PendingAppend = {
           input,
-          id,
+          id: yield* Ids.newMessageId,
           at,
-          calls: yield* Schema.encode(FunctionCallsJson)(input.functionCalls ?? []),
-          products: yield* Schema.encode(ProductsJson)(input.products ?? []),
-          suggestions: yield* Schema.encode(SuggestionsJson)(input.suggestions ?? [])
+          calls: yield* jsonOf(encodeCalls, input.functionCalls),
+          products: yield* jsonOf(encodeProducts, input.products),
+          suggestions: yield* jsonOf(encodeSuggestions, input.suggestions)
         }
         const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
         return yield* Option.isSome(transaction) ? appendOne(pending) : appendGrouped(pending)
@@ -279,9 +287,9 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     finishReply: (id, outcome) =>
       Effect.gen(function* () {
         const at = yield* now
-        const calls = yield* Schema.encode(FunctionCallsJson)(outcome.functionCalls)
-        const products = yield* Schema.encode(ProductsJson)(outcome.products)
-        const suggestions = yield* Schema.encode(SuggestionsJson)(outcome.suggestions)
+        const calls = yield* jsonOf(encodeCalls, outcome.functionCalls)
+        const products = yield* jsonOf(encodeProducts, outcome.products)
+        const suggestions = yield* jsonOf(encodeSuggestions, outcome.suggestions)
         const finished = yield* oneMessage(sql`WITH m AS (
             UPDATE messages SET text = ${outcome.text}, status = ${outcome.status}, function_calls = ${calls}::jsonb,
               products = ${products}::jsonb, suggestions = ${suggestions}::jsonb, updated_at = ${at}::timestamptz
