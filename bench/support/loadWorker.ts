@@ -35,7 +35,10 @@ export interface StreamsResult {
   readonly ttftMs: Array<number>
   readonly ttltMs: Array<number>
   readonly gapsMs: Array<number>
+  /** Token events received (a server may carry several of the bot's tokens in one). */
   readonly tokens: number
+  /** Characters of reply text those events carried. */
+  readonly chars: number
   readonly streams: number
   readonly errors: number
   readonly firstError?: string | undefined
@@ -51,8 +54,8 @@ const tokenFor = (secret: string, visitor: string) =>
     VisitorTokens.make({ secret: Redacted.make(secret), ttl: "1 day" }).issue({ shopId: Ids.ShopId.make("bench"), visitorId: Ids.VisitorId.make(visitor) })
   ).then((t) => t.token)
 
-/** Reads an SSE body, calling `onToken(n)` with the number of token events in each chunk. */
-const readSse = async (res: Response, isToken: RegExp, onToken: (n: number) => void) => {
+/** Reads an SSE body, calling `onToken(n, chars)` with the number of token events in each chunk and the characters of text they carry. */
+const readSse = async (res: Response, isToken: RegExp, textOf: (data: { text?: string; content?: string }) => string | undefined, onToken: (n: number, chars: number) => void) => {
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
   let buffer = ""
@@ -63,14 +66,20 @@ const readSse = async (res: Response, isToken: RegExp, onToken: (n: number) => v
     const frames = buffer.split("\n\n")
     buffer = frames.pop() ?? ""
     let n = 0
-    for (const f of frames) if (isToken.test(f)) n++
-    if (n > 0) onToken(n)
+    let chars = 0
+    for (const f of frames) {
+      if (!isToken.test(f)) continue
+      n++
+      const data = /^data: ?(.*)$/m.exec(f)
+      chars += data === null ? 0 : (textOf(JSON.parse(data[1]!)) ?? "").length
+    }
+    if (n > 0) onToken(n, chars)
   }
 }
 
 const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<StreamsResult> => {
   assertLoopback(spec.url)
-  const result: StreamsResult = { ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, streams: 0, errors: 0, elapsedMs: 0 }
+  const result: StreamsResult = { ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, chars: 0, streams: 0, errors: 0, elapsedMs: 0 }
   const t0 = performance.now()
   const deadline = t0 + spec.timeLimitMs
   const fail = (e: unknown) => {
@@ -80,13 +89,14 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   const track = (started: number) => {
     let last: number | undefined
     return {
-      token: (n: number) => {
+      token: (n: number, chars: number) => {
         const now = performance.now()
         if (last === undefined) result.ttftMs.push(now - started)
         else result.gapsMs.push(now - last)
         for (let i = 1; i < n; i++) result.gapsMs.push(0)
         last = now
         ;(result as { tokens: number }).tokens += n
+        ;(result as { chars: number }).chars += chars
       },
       end: () => {
         if (last === undefined) throw new Error("the stream ended without a token")
@@ -100,8 +110,8 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
     const t = track(started)
     if (spec.transport === "socketio") {
       await new Promise<void>((resolve, reject) => {
-        const on = (e: { _tag: string }) => {
-          if (e._tag === "delta") t.token(1)
+        const on = (e: { _tag: string; text?: string }) => {
+          if (e._tag === "delta") t.token(1, e.text?.length ?? 0)
           if (e._tag === "done") { socket!.off("chat:event", on); resolve() }
         }
         socket!.on("chat:event", on)
@@ -122,7 +132,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
         body: JSON.stringify({ bot_id: spec.cozeBotId, user_id: `${spec.tag}-${worker}`, stream: true, additional_messages: [{ role: "user", content: spec.message, content_type: "text" }] })
       })
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`)
-    await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, t.token)
+    await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, (d) => (spec.transport === "sse" ? d.text : d.content), t.token)
     t.end()
   }
   await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
