@@ -28,6 +28,7 @@ import { round } from "./support/stats.js"
 requireBuild()
 const clients = 20
 const rounds = Number(process.env.BENCH_REALTIME_ROUNDS ?? 5)
+const repeats = Number(process.env.BENCH_REALTIME_REPEATS ?? 3)
 const message = "Which running shoes do you recommend?"
 const admin = { email: "bench@shop.example", password: "bench-password-123" }
 
@@ -67,8 +68,22 @@ const startBare = async (tokens: number, relayOf?: string) => {
   return { ...p, url }
 }
 
-const streams = (transport: "socketio" | "sse", url: string, tag: string, reply: Reply) =>
-  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret }).then((r) => rate(r, reply))
+const run = (transport: "socketio" | "sse", url: string, tag: string) =>
+  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret })
+const streams = (transport: "socketio" | "sse", url: string, tag: string, reply: Reply) => run(transport, url, tag).then((r) => rate(r, reply))
+
+/** Runs of several servers taken in turns, `repeats` times (so that a noisy moment is shared), each server's runs summed. */
+const interleaved = async (servers: ReadonlyArray<{ readonly url: string; readonly tag: string }>) => {
+  const sums = servers.map((): StreamsResult => ({ ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, chars: 0, streams: 0, errors: 0, elapsedMs: 0 }))
+  for (let i = 0; i < repeats; i++) {
+    for (const [k, server] of servers.entries()) {
+      const r = await run("socketio", server.url, `${server.tag}-${i}`)
+      const sum = sums[k]!
+      sums[k] = { ...sum, tokens: sum.tokens + r.tokens, chars: sum.chars + r.chars, streams: sum.streams + r.streams, errors: sum.errors + r.errors, elapsedMs: sum.elapsedMs + r.elapsedMs, firstError: sum.firstError ?? r.firstError }
+    }
+  }
+  return sums
+}
 
 /** One reply of `bot` read straight from the simulator. */
 const direct = async (bot: "long" | "plain"): Promise<Reply> => {
@@ -122,14 +137,21 @@ try {
     const reply = await direct(bot)
     const server = await serverOf(bot)
     try {
-      await streams("socketio", server.url, `warm-${bot}`, reply)
-      const ours = await streams("socketio", server.url, `io-${bot}`, reply)
-      const sse = await streams("sse", server.url, `sse-${bot}`, reply)
       const deltas = Math.round(reply.deltas)
       const bare = await startBare(deltas)
-      const bareRate = await streams("socketio", bare.url, `bare-${bot}`, { deltas, chars: deltas * bareText.length }).finally(() => stopProcess(bare.child))
       const relay = await startBare(deltas, bot === "long" ? sim.longBotId : sim.plainBotId)
-      const relayRate = await streams("socketio", relay.url, `relay-${bot}`, reply).finally(() => stopProcess(relay.child))
+      let ours: Rate, relayRate: Rate, bareRate: Rate, sse: Rate
+      try {
+        for (const url of [server.url, relay.url, bare.url]) await run("socketio", url, `warm-${bot}`)
+        const [o, r, b] = await interleaved([{ url: server.url, tag: `io-${bot}` }, { url: relay.url, tag: `relay-${bot}` }, { url: bare.url, tag: `bare-${bot}` }])
+        ours = rate(o!, reply)
+        relayRate = rate(r!, reply)
+        bareRate = rate(b!, { deltas, chars: deltas * bareText.length })
+        sse = await streams("sse", server.url, `sse-${bot}`, reply)
+      } finally {
+        await stopProcess(bare.child)
+        await stopProcess(relay.child)
+      }
       rows.push({
         reply: bot === "long" ? "long answer" : "short answer", deltas, ours, sse, bare: bareRate, relay: relayRate,
         ratio: round(ours.tokensPerSecond / relayRate.tokensPerSecond, 3), ratioToLoop: round(ours.tokensPerSecond / bareRate.tokensPerSecond, 3)
@@ -192,7 +214,7 @@ const figures: Array<Figure> = [
 ]
 const tables: Array<Table> = [
   {
-    title: `Bot tokens delivered: ${clients} visitors, ${rounds} replies each, one after another (Coze mode, simulator unpaced, ${database})`,
+    title: `Bot tokens delivered: ${clients} visitors, ${rounds} replies each, one after another, ${repeats} runs per server taken in turns (Coze mode, simulator unpaced, ${database}; SSE one run)`,
     headers: ["reply", "server", "replies", "errors", "tokens/reply", "events/reply", "seconds", "tokens/s", "events/s", "replies/s", "ratio to bare relay (tokens/s)"],
     rows: rows.flatMap((r) => [
       [r.reply, "chatbot-node, Socket.io /visitor", r.ours.replies, r.ours.errors, r.ours.tokensPerReply, r.ours.eventsPerReply, r.ours.seconds, r.ours.tokensPerSecond, r.ours.eventsPerSecond, r.ours.repliesPerSecond, r.ratio],
@@ -210,7 +232,7 @@ const tables: Array<Table> = [
     ]
   }])
 ]
-write(root, "realtime", "npm run bench:realtime", { clients, rounds, database, rows, fanOut: fan }, tables, figures, [
+write(root, "realtime", "npm run bench:realtime", { clients, rounds, repeats, database, rows, fanOut: fan }, tables, figures, [
   `Target (token events/s ≥ 0.7 × bare socket.io): against a bare socket.io server relaying the same simulator, long answers ${long.ratio} → ${long.ratio >= 0.7 ? "met" : "not met"}, short answers ${short.ratio}. Against a bare emit loop that asks no upstream at all (the simulator's own work, which shares these two cores, is then missing from the baseline): long ${long.ratioToLoop}, short ${short.ratioToLoop}.`,
   "Each of our replies also opens a conversation and stores four writes, checks two rate limits and the visitor's token, and is published to the realtime hub; the bare relay does none of that.",
   "Tokens are counted from the text each client received (characters × the simulator's tokens per character, read straight from it in the same run), so text lost would count against us. The bare server sends one event per token; ours passes on the tokens that reached it in one read of Coze's stream as one delta event (nothing waits to be merged: paced tokens go one per event), hence fewer events per reply under load.",
