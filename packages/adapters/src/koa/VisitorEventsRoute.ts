@@ -18,6 +18,7 @@ const Query = Schema.Struct({
 })
 
 const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
+const heartbeatFrame = SseFrame.comment("heartbeat")
 
 /** The visitor's own conversation named in the path, or 404 as if it did not exist. */
 const ownConversation = (ctx: Koa.Context) =>
@@ -34,6 +35,38 @@ const ownConversation = (ctx: Koa.Context) =>
   })
 
 /**
+ * Subscribes to the conversation's live events, then answers with the SSE head and the stored
+ * messages after `afterSeq`; gives the live feed and how to write its events. Nothing of the replay
+ * stays referenced once sent (a feed lives as long as the visitor's page).
+ */
+const openFeed = (ctx: Koa.Context) =>
+  Effect.gen(function*() {
+    const { conversation, afterSeq } = yield* ownConversation(ctx)
+    const live = yield* (yield* RealtimeHub).subscribeConversation(conversation.id)
+    const stored = (yield* (yield* ConversationStore).listMessages(conversation.id, { afterSeq, limit: 100 }))
+      .filter((m) => !(m.role === "bot" && m.status === "streaming"))
+    const sent = new Set<string>()
+    const res = ctx.res
+    const write = (text: string | undefined) => { if (text !== undefined && !res.writableEnded) res.write(text) }
+    const writeEvent = (event: ChatEvent.ChatEvent) => {
+      if (event._tag === "message") {
+        if (sent.has(event.message.id)) return
+        sent.add(event.message.id)
+        write(SseFrame.frame({ id: String(event.message.seq), event: "message", data: JSON.stringify(encodeEvent(event)) }))
+      } else if (event._tag === "status" || event._tag === "typing") {
+        write(SseFrame.frame({ event: event._tag, data: JSON.stringify(encodeEvent(event)) }))
+      }
+    }
+    ctx.respond = false
+    res.writeHead(200, { ...SseFrame.headers })
+    ctx.req.socket.setNoDelay(true)
+    res.write("retry: 3000\n\n")
+    for (const message of stored) writeEvent(new ChatEvent.MessageStored({ message }))
+    writeEvent(new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status }))
+    return { live, write, writeEvent }
+  })
+
+/**
  * `GET /api/conversations/:id/events`: the visitor's live feed of their conversation as SSE:
  * `message` events (agents', system and finished bot messages, `id:` their seq) and `status`
  * changes (handoff), plus `typing`. Messages stored after `Last-Event-ID` (a seq) are replayed
@@ -41,36 +74,17 @@ const ownConversation = (ctx: Koa.Context) =>
  */
 export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<VisitorEventsR> => (ctx) =>
   Effect.scoped(Effect.gen(function*() {
-    const { conversation, afterSeq } = yield* ownConversation(ctx)
-    const live = yield* (yield* RealtimeHub).subscribeConversation(conversation.id)
-    const stored = (yield* (yield* ConversationStore).listMessages(conversation.id, { afterSeq, limit: 100 }))
-      .filter((m) => !(m.role === "bot" && m.status === "streaming"))
-    const sent = new Set<string>()
-    const toFrame = (event: ChatEvent.ChatEvent) => {
-      if (event._tag === "message") {
-        if (sent.has(event.message.id)) return undefined
-        sent.add(event.message.id)
-        return SseFrame.frame({ id: String(event.message.seq), event: "message", data: JSON.stringify(encodeEvent(event)) })
-      }
-      if (event._tag === "status" || event._tag === "typing") return SseFrame.frame({ event: event._tag, data: JSON.stringify(encodeEvent(event)) })
-      return undefined
-    }
-    ctx.respond = false
-    const res = ctx.res
-    res.writeHead(200, { ...SseFrame.headers })
-    ctx.req.socket.setNoDelay(true)
-    res.write("retry: 3000\n\n")
-    const initial = [
-      ...stored.map((message) => new ChatEvent.MessageStored({ message })),
-      new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status })
-    ]
-    const write = (text: string | undefined) => Effect.sync(() => { if (text !== undefined && !res.writableEnded) res.write(text) })
-    for (const event of initial) yield* write(toFrame(event))
-    const beats = Stream.tick(heartbeat).pipe(Stream.drop(1), Stream.map(() => SseFrame.comment("heartbeat")))
-    yield* live.pipe(
-      Stream.map(toFrame),
-      Stream.merge(beats),
-      Stream.runForEach(write)
+    const { live, write, writeEvent } = yield* openFeed(ctx)
+    // An idle feed is this fiber waiting on its pull, and a timer. Merging a heartbeat stream (more
+    // fibers) and running the stream (a channel executor per stage) cost ~100 KB a connection.
+    yield* Effect.acquireRelease(
+      Effect.sync(() => setInterval(() => write(heartbeatFrame), Duration.toMillis(heartbeat))),
+      (timer) => Effect.sync(() => clearInterval(timer))
+    )
+    const pull = yield* Stream.toPull(live)
+    yield* Effect.forever(Effect.flatMap(pull, (chunk) => Effect.sync(() => { for (const event of chunk) writeEvent(event) }))).pipe(
+      // The hub ended the feed (Option.none), as a finished stream would.
+      Effect.catchAll(() => Effect.void)
     )
   })).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 

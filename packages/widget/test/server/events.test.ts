@@ -72,6 +72,21 @@ describe("the visitor's events feed and handoff, over real HTTP", () => {
     expect(events.filter((e) => e.event === "message").map((e) => e.id)).toEqual(["3", "4"])
   })
 
+  it("keeps an idle feed open with heartbeat comments, after the replay, and still delivers live events", async () => {
+    const token = await session()
+    const turn = await chat(token, "hello", "c-events-5")
+    const feed = await fetch(`${server.url}/api/conversations/${turn.conversationId}/events`, { headers: auth(token, { "Last-Event-ID": "2" }), signal: AbortSignal.timeout(10_000) })
+    const reader = feed.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let text = ""
+    // The test server beats every second (SSE_HEARTBEAT=1): two beats, then a live status change.
+    while ((text.match(/^: heartbeat$/gm) ?? []).length < 2) text += (await reader.read()).value ?? ""
+    expect(text.indexOf("event: status")).toBeLessThan(text.indexOf(": heartbeat"))
+    const human = await fetch(`${server.url}/api/conversations/${turn.conversationId}/human`, { method: "POST", headers: auth(token), body: "{}" })
+    expect(human.status).toBe(200)
+    while (!text.includes("waiting-for-agent")) text += (await reader.read()).value ?? ""
+    await reader.cancel()
+  })
+
   it("is 404 for another visitor's conversation and 401 without a token", async () => {
     const owner = await session()
     const turn = await chat(owner, "hello", "c-events-4")
