@@ -96,10 +96,17 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
     const locks = yield* makeKeyedLock<ConversationId>()
     const turns = new Map<MessageId, RunningTurn>()
 
-    const pruneFinished = Effect.gen(function*() {
-      const now = yield* Clock.currentTimeMillis
-      for (const [id, turn] of turns) {
-        if (Option.isSome(turn.finishedAt) && now - turn.finishedAt.value > finishedTurnRetentionMs) turns.delete(id)
+    // Finished turns in the order they finished, so that forgetting the old ones costs only what is forgotten.
+    const finished: Array<{ readonly id: MessageId; readonly at: number }> = []
+    let oldestFinished = 0
+    const pruneFinished = Effect.map(Clock.currentTimeMillis, (now) => {
+      while (oldestFinished < finished.length && now - finished[oldestFinished]!.at > finishedTurnRetentionMs) {
+        turns.delete(finished[oldestFinished]!.id)
+        oldestFinished++
+      }
+      if (oldestFinished > 1024 && oldestFinished * 2 > finished.length) {
+        finished.splice(0, oldestFinished)
+        oldestFinished = 0
       }
     })
 
@@ -257,7 +264,11 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         finishedAt: Option.none()
       }
       turns.set(visitorMessage.id, running)
-      const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => { running.finishedAt = Option.some(now) }))
+      const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => {
+        if (Option.isSome(running.finishedAt)) return
+        running.finishedAt = Option.some(now)
+        finished.push({ id: visitorMessage.id, at: now })
+      }))
 
       if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }, true))
       yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }, true))
