@@ -83,7 +83,9 @@ export const settledRss = async (pid: number, samples = 5, everyMs = 400) => {
   return low
 }
 
-let port = 40_000 + Math.floor(Math.random() * 10_000)
+// Below Linux's ephemeral range (32768–60999): thousands of load connections take their local
+// ports from there, and a server told to listen on one of those fails with EADDRINUSE.
+let port = 10_000 + Math.floor(Math.random() * 10_000)
 /** A port number for a child to listen on (127.0.0.1), different every call. */
 export const nextPort = () => port++
 
@@ -119,12 +121,23 @@ export const serverEnv = (port: number, dataDir: string, extra: Record<string, s
 /** The JWT secret benched servers sign visitor tokens with (the load workers mint theirs). */
 export const benchSecret = "bench-secret-bench-secret-bench-secret!!"
 
+/**
+ * Node flags from BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), given to the
+ * benched server; a bench that compares it with a baseline process gives the baseline the same.
+ */
+export const serverNodeArgs = (): Array<string> => process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? []
+
 /** Starts the compiled server (tsc output) and waits for its first /health 200. */
 export const startServer = async (env: Record<string, string>, nodeArgs: ReadonlyArray<string> = []) => {
-  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the benched server.
-  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter((a) => a !== "") ?? []
-  const p = startProcess([...extra, ...nodeArgs, serverMain], env)
+  const p = startProcess([...serverNodeArgs(), ...nodeArgs, serverMain], env)
   const url = `http://127.0.0.1:${env.PORT}`
-  await firstHealthy(url, performance.now(), 90_000, 20)
+  // A server that exits (or never answers) fails the bench with what it printed.
+  let onExit = (_code: number | null, _signal: string | null) => {}
+  const exited = new Promise<never>((_, reject) => { onExit = (code, signal) => reject(new Error(`server exited (${code ?? signal}) before /health`)) })
+  p.child.once("exit", onExit)
+  await Promise.race([firstHealthy(url, performance.now(), 90_000, 20), exited]).catch((error: Error) => {
+    p.child.kill("SIGKILL")
+    throw new Error(`${error.message}: ${p.output().slice(-3000)}`)
+  }).finally(() => p.child.off("exit", onExit))
   return { ...p, url, pid: p.child.pid! }
 }
