@@ -51,6 +51,15 @@ export const make: Effect.Effect<ConversationStore.Service> = Effect.sync(() => 
     if (clientId !== undefined) entry.byClientId.set(clientId, message)
   }
 
+  const latestEntry = (shopId: Ids.ShopId, visitorId: Ids.VisitorId) => {
+    let latest: ConversationEntry | undefined
+    for (const entry of conversations.values()) {
+      if (entry.conversation.shopId !== shopId || entry.conversation.visitorId !== visitorId) continue
+      if (latest === undefined || newer(entry.conversation, latest.conversation) < 0) latest = entry
+    }
+    return latest
+  }
+
   const touch = (entry: ConversationEntry, at: Date) => {
     if (at.getTime() > entry.conversation.updatedAt.getTime()) {
       entry.conversation = new Conversation.Conversation({ ...entry.conversation, updatedAt: at })
@@ -100,14 +109,12 @@ export const make: Effect.Effect<ConversationStore.Service> = Effect.sync(() => 
         )
       ),
 
-    latestVisitorConversation: (shopId, visitorId) =>
+    latestVisitorConversation: (shopId, visitorId) => Effect.sync(() => Option.fromNullable(latestEntry(shopId, visitorId)?.conversation)),
+
+    latestVisitorConversationHolding: (shopId, visitorId, clientMessageId) =>
       Effect.sync(() => {
-        let latest: Conversation.Conversation | undefined
-        for (const { conversation } of conversations.values()) {
-          if (conversation.shopId !== shopId || conversation.visitorId !== visitorId) continue
-          if (latest === undefined || newer(conversation, latest) < 0) latest = conversation
-        }
-        return Option.fromNullable(latest)
+        const latest = latestEntry(shopId, visitorId)
+        return latest?.byClientId.get(clientMessageId)?.role === "visitor" ? Option.some(latest.conversation) : Option.none()
       }),
 
     updateConversation: (id, patch) =>

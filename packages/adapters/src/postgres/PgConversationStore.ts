@@ -27,6 +27,7 @@ const Moment = Schema.DateFromSelf
 const VisitorKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId })
 const OwnedKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId, id: Ids.ConversationId })
 const ClientKey = Schema.Struct({ conversationId: Ids.ConversationId, clientMessageId: Ids.ClientMessageId })
+const VisitorClientKey = Schema.Struct({ shopId: Ids.ShopId, visitorId: Ids.VisitorId, clientMessageId: Ids.ClientMessageId })
 const ReplyText = Schema.Struct({ id: Ids.MessageId, text: Schema.String, at: Moment })
 const Stored = Schema.Struct({ id: Ids.MessageId, seq: Schema.Int })
 /** A statement built with optional clauses, passed through as the request (its encoding is the identity). */
@@ -123,6 +124,16 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     Result: ConversationFromRow,
     execute: ({ shopId, visitorId }) => sql`SELECT ${cols} FROM conversations
       WHERE shop_id = ${shopId} AND visitor_id = ${visitorId} ORDER BY updated_at DESC, id DESC LIMIT 1`
+  })
+  // One round trip: the latest conversation (by the visitor-by-recency index), kept only if the
+  // (conversation, clientMessageId) index finds the visitor's message in it.
+  const latestVisitorConversationHolding = SqlSchema.findOne({
+    Request: VisitorClientKey,
+    Result: ConversationFromRow,
+    execute: ({ clientMessageId, shopId, visitorId }) => sql`SELECT ${cols} FROM (SELECT * FROM conversations
+        WHERE shop_id = ${shopId} AND visitor_id = ${visitorId} ORDER BY updated_at DESC, id DESC LIMIT 1) latest
+      WHERE EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = latest.id
+        AND m.client_message_id = ${clientMessageId} AND m.role = 'visitor')`
   })
   const existingByClientId = SqlSchema.findOne({
     Request: ClientKey,
@@ -245,6 +256,9 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
 
     latestVisitorConversation: (shopId, visitorId) =>
       latestVisitorConversation({ shopId, visitorId }).pipe(mapStoreError("latestVisitorConversation")),
+
+    latestVisitorConversationHolding: (shopId, visitorId, clientMessageId) =>
+      latestVisitorConversationHolding({ shopId, visitorId, clientMessageId }).pipe(mapStoreError("latestVisitorConversationHolding")),
 
     updateConversation: (id, patch) =>
       Effect.flatMap(now, (at) =>

@@ -30,6 +30,30 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
         expect(again._tag).toBe("StoreError")
       }))
 
+    it.effect("latestVisitorConversationHolding: the latest conversation only when it holds the visitor's message with that clientMessageId", () =>
+      Effect.gen(function* () {
+        const store = yield* ConversationStore
+        const shopId = newShopId()
+        const visitorId = newVisitorId()
+        const id = (text: string) => Ids.ClientMessageId.make(text)
+        expect(yield* store.latestVisitorConversationHolding(shopId, visitorId, id("first"))).toEqual(Option.none())
+        const older = yield* openConversation(shopId, visitorId)
+        yield* say(older.id, "hello", "in-older")
+        yield* TestClock.adjust("1 second")
+        const latest = yield* openConversation(shopId, visitorId)
+        yield* say(latest.id, "hello again", "first")
+        yield* store.appendMessage({ conversationId: latest.id, role: "agent", text: "hi", status: "complete", clientMessageId: id("agent-side") })
+        const found = yield* store.latestVisitorConversationHolding(shopId, visitorId, id("first"))
+        expect(Option.map(found, (c) => c.id)).toEqual(Option.some(latest.id))
+        // in an older conversation, from someone else than the visitor, or unknown: none
+        expect(yield* store.latestVisitorConversationHolding(shopId, visitorId, id("in-older"))).toEqual(Option.none())
+        expect(yield* store.latestVisitorConversationHolding(shopId, visitorId, id("agent-side"))).toEqual(Option.none())
+        expect(yield* store.latestVisitorConversationHolding(shopId, visitorId, id("never-sent"))).toEqual(Option.none())
+        // never another visitor's, nor another shop's
+        expect(yield* store.latestVisitorConversationHolding(shopId, newVisitorId(), id("first"))).toEqual(Option.none())
+        expect(yield* store.latestVisitorConversationHolding(newShopId(), visitorId, id("first"))).toEqual(Option.none())
+      }))
+
     it.effect("latestVisitorConversation is the visitor's most recently active one, never another's", () =>
       Effect.gen(function* () {
         const store = yield* ConversationStore

@@ -1,7 +1,7 @@
 import { Context, type Effect, type Option } from "effect"
 import type { Conversation, ConversationPatch, ConversationStatus, NewConversation } from "../model/Conversation.js"
 import type { ConversationNotFound, InvalidCursor, StoreError } from "../model/Errors.js"
-import type { ConversationId, MessageId, ShopId, VisitorId } from "../model/Ids.js"
+import type { ClientMessageId, ConversationId, MessageId, ShopId, VisitorId } from "../model/Ids.js"
 import type { Message, NewMessage, ReplyOutcome } from "../model/Message.js"
 import type { Page } from "../model/Page.js"
 
@@ -72,6 +72,15 @@ export declare namespace ConversationStore {
     readonly latestVisitorConversation: (
       shopId: ShopId,
       visitorId: VisitorId
+    ) => Effect.Effect<Option.Option<Conversation>, StoreError>
+    /**
+     * The visitor's most recently active conversation, only if it holds a message of the visitor's
+     * with this clientMessageId (a first message sent again after its answer was lost).
+     */
+    readonly latestVisitorConversationHolding: (
+      shopId: ShopId,
+      visitorId: VisitorId,
+      clientMessageId: ClientMessageId
     ) => Effect.Effect<Option.Option<Conversation>, StoreError>
     readonly updateConversation: (
       id: ConversationId,

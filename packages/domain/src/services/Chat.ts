@@ -113,21 +113,6 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
     const publisher = (conversation: Conversation, log: TurnLog) => (event: ChatEvent) =>
       Effect.zipRight(log.append(event), hub.publish(conversation.shopId, conversation.id, event))
 
-    const isDuplicateOfLatest = (shopId: ShopId, visitorId: VisitorId, clientMessageId: ClientMessageId) =>
-      store.latestVisitorConversation(shopId, visitorId).pipe(
-        Effect.flatMap(Option.match({
-          onNone: () => Effect.succeed(Option.none<Conversation>()),
-          onSome: (conversation) =>
-            store.listMessages(conversation.id, { limit: 10 }).pipe(
-              Effect.map((messages) =>
-                messages.some((m) => m.role === "visitor" && Option.contains(m.clientMessageId, clientMessageId))
-                  ? Option.some(conversation)
-                  : Option.none()
-              )
-            )
-        }))
-      )
-
     /** The conversation the request names, which must be the visitor's own. */
     const ownConversation = (req: SendRequest, conversationId: ConversationId) =>
       Effect.flatMap(store.getVisitorConversation(req.shopId, req.visitorId, conversationId), (found) =>
@@ -227,7 +212,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         }))
         const retried = req.clientMessageId === undefined
           ? Option.none<Conversation>()
-          : yield* isDuplicateOfLatest(req.shopId, req.visitorId, req.clientMessageId)
+          : yield* store.latestVisitorConversationHolding(req.shopId, req.visitorId, req.clientMessageId)
         if (Option.isSome(retried)) {
           yield* early.upstream.close
           early.upstream = undefined
