@@ -7,6 +7,7 @@ import {
   type WireChat,
   WireChatFailed,
   WireChat as WireChatSchema,
+  WireDelta,
   WireError,
   WireFunctionCallContent,
   WireMessage
@@ -134,7 +135,7 @@ export const translate = (
       case "conversation.chat.in_progress":
         return Either.map(chat(event.data, event.event), () => none)
       case "conversation.message.delta":
-        return Either.map(decode(WireMessage, event.data, event.event, ctx), (m) =>
+        return Either.map(decode(WireDelta, event.data, event.event, ctx), (m) =>
           (m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
         return Either.map(decode(WireMessage, event.data, event.event, ctx), completedMessage)

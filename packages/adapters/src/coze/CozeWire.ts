@@ -91,6 +91,16 @@ export const WireMessage = Schema.Struct({
 })
 export type WireMessage = typeof WireMessage.Type
 
+/**
+ * What a `conversation.message.delta` is read for: the message, its type and the piece of text
+ * (the other fields of a message are not needed for a delta, and this runs for every token).
+ */
+export const WireDelta = Schema.Struct({
+  id: WireId,
+  type: Schema.optionalWith(Schema.String, { default: () => "" }),
+  content: Schema.optionalWith(Schema.NullOr(Schema.String), { default: () => "" })
+})
+
 /** `conversation.chat.failed`: a Chat object with `last_error`, or (in one documented example) a bare `{code,msg}`. */
 export const WireChatFailed = Schema.Union(WireChat, WireError)
 export type WireChatFailed = typeof WireChatFailed.Type

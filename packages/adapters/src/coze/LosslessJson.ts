@@ -35,8 +35,11 @@ export const quoteUnsafeIntegers = (text: string): string => {
 }
 
 /** `JSON.parse` that keeps integers beyond `Number.MAX_SAFE_INTEGER` as strings of their digits. */
-export const parseLossless = (text: string): Either.Either<unknown, Error> =>
-  Either.try({
-    try: () => JSON.parse(quoteUnsafeIntegers(text)) as unknown,
-    catch: (e) => (e instanceof Error ? e : new Error(String(e)))
-  })
+export const parseLossless = (text: string): Either.Either<unknown, Error> => {
+  // A plain try/catch: this runs for every event of every streamed reply, and Either.try costs twice the parse.
+  try {
+    return Either.right(JSON.parse(quoteUnsafeIntegers(text)) as unknown)
+  } catch (e) {
+    return Either.left(e instanceof Error ? e : new Error(String(e)))
+  }
+}
