@@ -100,4 +100,24 @@ describe("Chat.send, the bot call started before the writes", () => {
       yield* chat.cancelConversation(first.conversation.id)
     }).pipe(Effect.provide(world.layer))
   })
+
+  it.live("a refused admission (a shared rate limit) closes the call already started and stores nothing", () => {
+    const world = makeWorld("none")
+    return Effect.gen(function*() {
+      const chat = yield* Chat
+      const store = yield* ConversationStore
+      const refused = Effect.zipRight(Effect.sleep("20 millis"), Effect.fail("rate limited" as const))
+      const error = yield* Effect.flip(chat.send({ shopId, visitorId: alice, text: "hello", admission: refused }))
+      expect(error).toBe("rate limited")
+      // The bot was asked beside the admission, and its call closed when the admission failed.
+      expect(world.calls()).toBe(1)
+      expect(world.open()).toBe(0)
+      expect(yield* store.latestVisitorConversation(shopId, alice)).toEqual(Option.none())
+      expect(yield* chat.activeTurns).toBe(0)
+      // Admitted, the same message goes through.
+      const turn = yield* chat.send({ shopId, visitorId: alice, text: "hello", admission: Effect.void })
+      expect(turn.duplicate).toBe(false)
+      yield* chat.cancelConversation(turn.conversation.id)
+    }).pipe(Effect.provide(world.layer))
+  })
 })

@@ -32,6 +32,19 @@ describe.skipIf(testDatabaseUrl === undefined)("two server processes on one Post
     // Live events went through PostgreSQL: the hub's LISTEN and socket.io's adapter are connected.
     expect(await connectionsTo(cluster.databaseUrl)).toEqual(expect.arrayContaining(["chatbot-node-listen", "chatbot-node-socketio"]))
   })
+
+  it("a visitor's message limit is counted across both: each instance admits what its own count allows, the shared count refuses the 21st", async () => {
+    const body = JSON.stringify({ shopId: "shop-limits", userId: "u-shared-limit", message: "hi", locale: "en" })
+    const send = (url: string) => fetch(`${url}/api/coze/chat`, { method: "POST", headers: { "Content-Type": "application/json" }, body })
+    const statuses: Array<number> = []
+    // 20 a minute per visitor by default: ten through each instance, so neither one's own count is reached.
+    for (let i = 0; i < 20; i++) statuses.push((await send(i % 2 === 0 ? cluster.a.url : cluster.b.url)).status)
+    expect(statuses).toEqual(Array(20).fill(200))
+    const refused = await send(cluster.a.url)
+    expect(refused.status).toBe(429)
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1)
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("rate_limited")
+  }, 60_000)
 })
 
 describe.skipIf(testDatabaseUrl === undefined || testRedisUrl === undefined)("two server processes on one PostgreSQL with REDIS_URL (TEST_DATABASE_URL, TEST_REDIS_URL)", () => {

@@ -1,13 +1,13 @@
 import { Chat, ChatEvent, Ids, Message, type ChatErrors, type ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
-import { Chunk, Duration, Effect, Fiber, Option, Schema, Stream } from "effect"
+import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
 import * as EncodedEvents from "../socketio/EncodedEvents.js"
 import * as SseFrame from "../sse/SseFrame.js"
 import { ApiError, statusOf } from "./ApiError.js"
 import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
 import { refuse, requestLocale, type Handler } from "./Handler.js"
-import { enforce, type RateLimiter } from "./RateLimiter.js"
+import { admit, type RateLimiter } from "./RateLimiter.js"
 import { readJson } from "./RequestBody.js"
 import type { OriginPolicy } from "./OriginPolicy.js"
 import { identify } from "./VisitorIdentity.js"
@@ -28,23 +28,16 @@ const encodeMessage = Schema.encodeSync(Message.Message)
 const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
   Effect.gen(function*() {
     ctx.state.locale = undefined
-    // The IP is charged before the body is read, and both charges are counted side by side with the
-    // work before them: the bot is asked only once both passed, but their round trips (to Redis or
-    // PostgreSQL) are not added one after the other to the time to first token. A refused IP wins
-    // over a bad body.
-    const fromIp = yield* Effect.fork(enforce(ctx, { _tag: "messageFromIp", ip: ctx.ip }, requestLocale(ctx)))
-    const { body, locale, visitor } = yield* Effect.gen(function*() {
-      const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
-      ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
-      const locale = requestLocale(ctx)
-      const body = yield* decodeBody(ChatBody, raw, locale)
-      const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
-      return { body, locale, visitor }
-    }).pipe(Effect.tapError(() => Fiber.join(fromIp)))
-    yield* Effect.all([
-      Fiber.join(fromIp),
-      enforce(ctx, { _tag: "message", ip: ctx.ip, shopId: visitor.shopId, visitorId: visitor.visitorId }, locale)
-    ], { concurrency: "unbounded", discard: true })
+    // The IP is charged before the body is read, the visitor once known: this process's counts refuse
+    // at once; the shared counts (Redis, PostgreSQL) are awaited by the chat before anything is stored,
+    // while the bot is already being asked, so their round trips are not on the way to the first token.
+    const fromIp = yield* admit(ctx, { _tag: "messageFromIp", ip: ctx.ip }, requestLocale(ctx))
+    const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
+    ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
+    const locale = requestLocale(ctx)
+    const body = yield* decodeBody(ChatBody, raw, locale)
+    const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+    const fromVisitor = yield* admit(ctx, { _tag: "message", ip: ctx.ip, shopId: visitor.shopId, visitorId: visitor.visitorId }, locale)
     const chat = yield* Chat
     return yield* chat.send({
       shopId: visitor.shopId,
@@ -54,7 +47,8 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
       conversationId: yield* conversationIdOf(body.conversationId),
       botId: body.botId,
       locale: ctx.state.locale,
-      context: body.context
+      context: body.context,
+      admission: Effect.all([fromIp, fromVisitor], { concurrency: "unbounded", discard: true })
     })
   })
 

@@ -18,7 +18,19 @@ export class RateLimiter extends Context.Tag("@chatbot-node/adapters/RateLimiter
   readonly limits: RateLimitPolicy.RateLimits
   /** Charges one point; `Some(ms)` to wait when the limit is reached. */
   readonly consume: (charge: RateLimitPolicy.Charge) => Effect.Effect<Option.Option<number>>
+  /**
+   * Charges points in this process's own counters at once and, with a shared store, in the shared
+   * counters beside: `local` is this process's verdict, `shared` the store's, to be awaited before
+   * anything is stored (so a round trip to Redis or PostgreSQL is not on the way to the bot).
+   */
+  readonly admit: (charges: ReadonlyArray<RateLimitPolicy.Charge>) => Effect.Effect<Admission>
 }>() {}
+
+/** The verdicts of `admit`: `Some(ms)` to wait when a limit is reached. */
+export interface Admission {
+  readonly local: Option.Option<number>
+  readonly shared: Effect.Effect<Option.Option<number>>
+}
 
 /** Options of the rate limiter. */
 export interface RateLimiterOptions {
@@ -66,36 +78,54 @@ export const make = (options: RateLimiterOptions = {}) =>
     const limits = options.limits ?? RateLimitPolicy.defaults
     const store = options.store ?? { _tag: "memory" }
     const { client, close } = yield* Effect.acquireRelease(connect(store), (c) => c.close)
-    const limiters = new Map<string, RateLimiterAbstract>()
+    const limiters = new Map<string, { readonly local: RateLimiterMemory; readonly shared: RateLimiterAbstract }>()
     const limiterFor = (charge: RateLimitPolicy.Charge) => {
       const name = `${charge.name}:${charge.limit.points}:${charge.limit.windowSeconds}`
       let limiter = limiters.get(name)
       if (limiter === undefined) {
         const base = { keyPrefix: `rl:${name}`, points: charge.limit.points, duration: charge.limit.windowSeconds }
+        const local = new RateLimiterMemory(base)
         const insurance = new RateLimiterMemory(base)
-        limiter = store._tag === "redis"
+        const shared = store._tag === "redis"
           ? new RateLimiterRedis({ ...base, storeClient: client, insuranceLimiter: insurance })
           : store._tag === "postgres"
           ? new RateLimiterPostgres({ ...base, storeClient: client, storeType: "pool", tableName: "rate_limits", tableCreated: true, insuranceLimiter: insurance })
-          : insurance
+          : local
+        limiter = { local, shared }
         limiters.set(name, limiter)
       }
       return limiter
     }
+    const count = (limiter: RateLimiterAbstract, key: string) =>
+      limiter.consume(key).then(
+        () => Option.none<number>(),
+        (refused: unknown) => refused instanceof RateLimiterRes ? Option.some(refused.msBeforeNext) : Option.none<number>()
+      )
+    /** The longest wait of several verdicts, or none. */
+    const longest = (waits: ReadonlyArray<Option.Option<number>>) =>
+      waits.reduce((a, b) => (Option.isSome(b) && (Option.isNone(a) || b.value > a.value) ? b : a), Option.none<number>())
     return RateLimiter.of({
       limits,
-      consume: (charge) =>
-        Effect.promise(() =>
-          limiterFor(charge).consume(charge.key).then(
-            () => Option.none<number>(),
-            (refused: unknown) => refused instanceof RateLimiterRes ? Option.some(refused.msBeforeNext) : Option.none<number>()
-          )
-        )
+      consume: (charge) => Effect.promise(() => count(limiterFor(charge).shared, charge.key)),
+      admit: (charges) =>
+        Effect.gen(function*() {
+          const local = longest(yield* Effect.promise(() => Promise.all(charges.map((c) => count(limiterFor(c).local, c.key)))))
+          if (store._tag === "memory" || Option.isSome(local)) return { local, shared: Effect.succeed(Option.none<number>()) }
+          const pending = Promise.all(charges.map((c) => count(limiterFor(c).shared, c.key))).then(longest)
+          return { local, shared: Effect.promise(() => pending) }
+        })
     })
   })
 
 /** The limiter as a scoped layer. */
 export const layer = (options: RateLimiterOptions = {}): Layer.Layer<RateLimiter> => Layer.scoped(RateLimiter, make(options))
+
+/** The 429 of a reached limit: `Retry-After` set and the refusal in the visitor's language. */
+const refused = (ctx: Koa.Context, waitMs: number, locale: Locale.Locale) => {
+  ctx.set("Retry-After", String(RateLimitPolicy.retryAfterSeconds(waitMs)))
+  ctx.req.resume()
+  return new ApiError({ status: 429, code: "rate_limited", message: RateLimitPolicy.refusal(locale, waitMs) })
+}
 
 /**
  * Charges an action; past a limit, fails with 429, `Retry-After` set and the refusal in the
@@ -106,10 +136,18 @@ export const enforce = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale
     const limiter = yield* RateLimiter
     for (const charge of RateLimitPolicy.chargesFor(limiter.limits, action)) {
       const wait = yield* limiter.consume(charge)
-      if (Option.isSome(wait)) {
-        ctx.set("Retry-After", String(RateLimitPolicy.retryAfterSeconds(wait.value)))
-        ctx.req.resume()
-        return yield* new ApiError({ status: 429, code: "rate_limited", message: RateLimitPolicy.refusal(locale, wait.value) })
-      }
+      if (Option.isSome(wait)) return yield* refused(ctx, wait.value, locale)
     }
+  })
+
+/**
+ * Charges an action: past this process's own count, fails with 429 at once; the shared count
+ * (Redis, PostgreSQL) goes on beside, and the effect returned fails with the 429 if it refuses.
+ */
+export const admit = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale: Locale.Locale) =>
+  Effect.gen(function*() {
+    const limiter = yield* RateLimiter
+    const admission = yield* limiter.admit(RateLimitPolicy.chargesFor(limiter.limits, action))
+    if (Option.isSome(admission.local)) return yield* refused(ctx, admission.local.value, locale)
+    return Effect.flatMap(admission.shared, (wait) => (Option.isSome(wait) ? Effect.fail(refused(ctx, wait.value, locale)) : Effect.void))
   })

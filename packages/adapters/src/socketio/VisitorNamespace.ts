@@ -71,7 +71,7 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
             const seen = new Set<ChatEvent.ChatEvent>()
             if (turn !== undefined) {
               // The visitor's own message went out before this socket could follow the new conversation.
-              if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }))
+              if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
               yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
             }
             yield* Stream.runForEachChunk(live, (chunk) =>
@@ -82,24 +82,27 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
     const own = (conversationId: Ids.ConversationId) =>
       Effect.flatMap(History, (h) => h.visitorConversation(visitor.shopId, visitor.visitorId, conversationId))
 
-    /** The same message limits as over HTTP (per IP, then per visitor), shared by every instance. */
+    const limited = (waitMs: number) => new SocketRefusal({ code: "rate_limited", message: RateLimitPolicy.refusal(visitor.locale, waitMs) })
+
+    /**
+     * The same message limits as over HTTP (per IP and per visitor), shared by every instance: this
+     * process's counts refuse at once; the effect returned awaits the shared counts (see `Chat.send`'s admission).
+     */
     const chargeMessage = Effect.gen(function*() {
       const limiter = yield* RateLimiter
       const ip = socket.handshake.address
-      const charges = [
+      const admission = yield* limiter.admit([
         ...RateLimitPolicy.chargesFor(limiter.limits, { _tag: "messageFromIp", ip }),
         ...RateLimitPolicy.chargesFor(limiter.limits, { _tag: "message", ip, shopId: visitor.shopId, visitorId: visitor.visitorId })
-      ]
-      for (const charge of charges) {
-        const wait = yield* limiter.consume(charge)
-        if (Option.isSome(wait)) return yield* new SocketRefusal({ code: "rate_limited", message: RateLimitPolicy.refusal(visitor.locale, wait.value) })
-      }
+      ])
+      if (Option.isSome(admission.local)) return yield* limited(admission.local.value)
+      return Effect.flatMap(admission.shared, (wait) => (Option.isSome(wait) ? Effect.fail(limited(wait.value)) : Effect.void))
     })
 
     session.on("message:send", (payload) =>
       Effect.gen(function*() {
         const body = yield* decode(RealtimeEvents.SendPayload, payload)
-        yield* chargeMessage
+        const admission = yield* chargeMessage
         const followed = body.conversationId !== undefined && session.follows(body.conversationId)
         if (body.conversationId !== undefined && !followed) {
           yield* own(body.conversationId)
@@ -112,7 +115,8 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
           clientMessageId: body.clientMessageId,
           conversationId: body.conversationId,
           locale: Option.getOrUndefined(Option.flatMap(Option.fromNullable(body.locale), Locale.fromTag)),
-          context: body.context
+          context: body.context,
+          admission
         })
         if (!session.follows(turn.conversation.id)) yield* followConversation(turn.conversation.id, turn)
         return { conversationId: turn.conversation.id, messageId: turn.visitorMessage.id, seq: turn.visitorMessage.seq, duplicate: turn.duplicate }

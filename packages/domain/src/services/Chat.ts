@@ -29,7 +29,7 @@ export interface PageContext {
 }
 
 /** A visitor's message as a driving adapter hands it over, already decoded. */
-export interface SendRequest {
+export interface SendRequest<E = never> {
   readonly shopId: ShopId
   readonly visitorId: VisitorId
   readonly text: string
@@ -40,6 +40,11 @@ export interface SendRequest {
   /** The widget's or page's locale: wins over detection. */
   readonly locale?: Locale | undefined
   readonly context?: PageContext | undefined
+  /**
+   * What must succeed before anything is stored (e.g. a rate limit counted in a shared store); the
+   * bot may be asked meanwhile, and its call is closed if this fails with `E`.
+   */
+  readonly admission?: Effect.Effect<void, E> | undefined
 }
 
 /** Why a message was refused before anything was stored. */
@@ -114,7 +119,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       Effect.zipRight(log.append(event), hub.publish(conversation.shopId, conversation.id, event))
 
     /** The conversation the request names, which must be the visitor's own. */
-    const ownConversation = (req: SendRequest, conversationId: ConversationId) =>
+    const ownConversation = (req: Pick<SendRequest, "shopId" | "visitorId">, conversationId: ConversationId) =>
       Effect.flatMap(store.getVisitorConversation(req.shopId, req.visitorId, conversationId), (found) =>
         Option.isNone(found) ? Effect.fail(new ConversationNotFound({ conversationId })) : Effect.succeed(found))
 
@@ -147,12 +152,13 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         return { events: Stream.flattenTake(Stream.fromQueue(queue)), close: Scope.close(scope, Exit.void) } satisfies Upstream
       })
 
-    const send = Effect.fn("Chat.send")(function*(req: SendRequest) {
-      const early: { upstream: Upstream | undefined } = { upstream: undefined }
-      return yield* sendWith(req, early).pipe(Effect.onError(() => early.upstream?.close ?? Effect.void))
-    })
+    const send = <E = never>(req: SendRequest<E>) =>
+      Effect.suspend(() => {
+        const early: { upstream: Upstream | undefined } = { upstream: undefined }
+        return sendWith(req, early).pipe(Effect.onError(() => early.upstream?.close ?? Effect.void))
+      }).pipe(Effect.withSpan("Chat.send"))
 
-    const sendWith = (req: SendRequest, early: { upstream: Upstream | undefined }) => Effect.gen(function*() {
+    const sendWith = <E>(req: SendRequest<E>, early: { upstream: Upstream | undefined }) => Effect.gen(function*() {
       const text = yield* MessageText.validate(req.text)
       yield* pruneFinished
 
@@ -195,7 +201,9 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       let conversation: Conversation
       let locale: Locale
       let reopened = false
+      const admitted = req.admission ?? Effect.void
       if (Option.isSome(named)) {
+        yield* admitted
         ;({ conversation, locale, reopened } = yield* continueConversation(named.value))
       } else {
         locale = localeFor(Option.none())
@@ -210,6 +218,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           locale,
           context: { ...req.context }
         }))
+        yield* admitted
         const retried = req.clientMessageId === undefined
           ? Option.none<Conversation>()
           : yield* store.latestVisitorConversationHolding(req.shopId, req.visitorId, req.clientMessageId)
