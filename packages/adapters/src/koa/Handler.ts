@@ -38,7 +38,7 @@ export const run = <R>(runtime: Runtime.Runtime<R>) => (handler: Handler<R>): Ko
     if (!ctx.res.writableFinished) Effect.runFork(Fiber.interrupt(fiber))
   }
   ctx.res.once("close", onClose)
-  const exit = await Effect.runPromise(Fiber.await(fiber))
+  const exit = await new Promise<Exit.Exit<void, never>>((resolve) => fiber.addObserver(resolve))
   ctx.res.off("close", onClose)
   if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
     Runtime.runFork(runtime)(Effect.logError("request failed", exit.cause).pipe(Effect.annotateLogs({ requestId: RequestId.of(ctx), method: ctx.method, path: ctx.path })))

@@ -40,11 +40,12 @@ const identifyVisitor = (ctx: Koa.Context, request: { readonly shopId: Ids.ShopI
         return claims.value satisfies VisitorClaims
       }
     }
-    const unauthorized = refuse(401, "unauthorized", I18n.t(locale, "forbidden"))
-    if (request.shopId === undefined || request.userId === undefined) return yield* unauthorized
+    // Made only when refused: an error captures a stack trace, too dear for every message.
+    const unauthorized = () => refuse(401, "unauthorized", I18n.t(locale, "forbidden"))
+    if (request.shopId === undefined || request.userId === undefined) return yield* unauthorized()
     const shop = yield* shops.getShop(request.shopId)
     if (Option.isNone(shop)) return yield* new Errors.ShopNotFound({ shopId: request.shopId })
-    if (!shop.value.allowAnonymousUserId) return yield* unauthorized
+    if (!shop.value.allowAnonymousUserId) return yield* unauthorized()
     const visitorId = yield* Schema.decodeUnknown(Ids.VisitorId)(request.userId).pipe(
       Effect.mapError(() => refuse(400, "bad_request", I18n.t(locale, "badRequest")))
     )
