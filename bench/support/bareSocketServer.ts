@@ -10,6 +10,7 @@
  */
 import { createServer } from "node:http"
 import { Server } from "socket.io"
+import { sseFrames } from "./sseFrames.js"
 
 const tokens = Number(process.env.BARE_TOKENS ?? 22)
 const text = process.env.BARE_TOKEN_TEXT ?? "tokens"
@@ -34,15 +35,7 @@ const relay = async (emit: (event: unknown) => void, user: string, text: string)
     headers: { "content-type": "application/json", authorization: `Bearer ${process.env.BARE_PAT}` },
     body: JSON.stringify({ bot_id: process.env.BARE_BOT, user_id: user, stream: true, additional_messages: [{ role: "user", content: text, content_type: "text" }] })
   })
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ""
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    buffer += decoder.decode(value, { stream: true })
-    const frames = buffer.split("\n\n")
-    buffer = frames.pop() ?? ""
+  for await (const frames of sseFrames(res)) {
     for (const frame of frames) {
       if (!/^event:\s*conversation\.message\.delta$/m.test(frame)) continue
       const data = JSON.parse(/^data:\s?(.*)$/m.exec(frame)![1]!) as { type: string; content: string }

@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks"
 import { createInterface } from "node:readline"
 import { io, type Socket } from "socket.io-client"
 import * as VisitorTokens from "../../packages/adapters/src/koa/VisitorTokens.js"
+import { sseFrames } from "./sseFrames.js"
 import { Ids } from "../../packages/domain/src/index.js"
 
 /** What the worker is asked to do. */
@@ -56,15 +57,7 @@ const tokenFor = (secret: string, visitor: string) =>
 
 /** Reads an SSE body, calling `onToken(n, chars)` with the number of token events in each chunk and the characters of text they carry. */
 const readSse = async (res: Response, isToken: RegExp, textOf: (data: { text?: string; content?: string }) => string | undefined, onToken: (n: number, chars: number) => void) => {
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  let buffer = ""
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    buffer += decoder.decode(value, { stream: true })
-    const frames = buffer.split("\n\n")
-    buffer = frames.pop() ?? ""
+  for await (const frames of sseFrames(res)) {
     let n = 0
     let chars = 0
     for (const f of frames) {

@@ -52,9 +52,9 @@ export const ConversationFromRow = Schema.transform(ConversationRow, Schema.type
 export const conversationColumns =
   "id, shop_id, visitor_id, locale, bot_id, upstream_conversation_id, status, assigned_agent_id, created_at, updated_at"
 
-const MessageRow = Schema.Struct({
+/** The columns of a message row that every read decodes alike. */
+const messageFields = {
   id: Ids.MessageId,
-  conversation_id: Ids.ConversationId,
   seq: Schema.Int,
   role: Message.MessageRole,
   text: Schema.String,
@@ -63,7 +63,12 @@ const MessageRow = Schema.Struct({
   suggestions: Schema.Array(Schema.String),
   status: Message.MessageStatus,
   client_message_id: Schema.NullOr(Ids.ClientMessageId),
-  agent_id: Schema.NullOr(Ids.AdminId),
+  agent_id: Schema.NullOr(Ids.AdminId)
+}
+
+const MessageRow = Schema.Struct({
+  ...messageFields,
+  conversation_id: Ids.ConversationId,
   created_at: Schema.DateFromSelf,
   updated_at: Schema.DateFromSelf
 })
@@ -118,16 +123,7 @@ const EpochMillis = Schema.DateFromNumber
  * times as epoch milliseconds. Decoded as a plain struct, then made a Message by `messageOfPage`.
  */
 export const MessagePageRow = Schema.Struct({
-  id: Ids.MessageId,
-  seq: Schema.Int,
-  role: Message.MessageRole,
-  text: Schema.String,
-  function_calls: Schema.Array(FunctionCall.FunctionCall),
-  products: Schema.Array(Product.Product),
-  suggestions: Schema.Array(Schema.String),
-  status: Message.MessageStatus,
-  client_message_id: Schema.NullOr(Ids.ClientMessageId),
-  agent_id: Schema.NullOr(Ids.AdminId),
+  ...messageFields,
   created_ms: EpochMillis,
   updated_ms: EpochMillis
 })
