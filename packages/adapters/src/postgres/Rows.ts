@@ -66,6 +66,32 @@ const messageFields = {
   agent_id: Schema.NullOr(Ids.AdminId)
 }
 
+/** A message from its decoded row fields (every field already decoded, so not validated again). */
+const messageOf = (
+  row: Schema.Struct.Type<typeof messageFields>,
+  conversationId: Ids.ConversationId,
+  createdAt: Date,
+  updatedAt: Date
+): Message.Message =>
+  new Message.Message(
+    {
+      id: row.id,
+      conversationId,
+      seq: row.seq,
+      role: row.role,
+      text: row.text,
+      functionCalls: row.function_calls,
+      products: row.products,
+      suggestions: row.suggestions,
+      status: row.status,
+      clientMessageId: Option.fromNullable(row.client_message_id),
+      agentId: Option.fromNullable(row.agent_id),
+      createdAt,
+      updatedAt
+    },
+    true
+  )
+
 const MessageRow = Schema.Struct({
   ...messageFields,
   conversation_id: Ids.ConversationId,
@@ -76,25 +102,7 @@ const MessageRow = Schema.Struct({
 /** A messages row (jsonb columns already parsed by the driver) decoded into the domain's Message. */
 export const MessageFromRow = Schema.transform(MessageRow, Schema.typeSchema(Message.Message), {
   strict: true,
-  decode: (row) =>
-    new Message.Message(
-      {
-        id: row.id,
-        conversationId: row.conversation_id,
-        seq: row.seq,
-        role: row.role,
-        text: row.text,
-        functionCalls: row.function_calls,
-        products: row.products,
-        suggestions: row.suggestions,
-        status: row.status,
-        clientMessageId: Option.fromNullable(row.client_message_id),
-        agentId: Option.fromNullable(row.agent_id),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at
-      },
-      true
-    ),
+  decode: (row) => messageOf(row, row.conversation_id, row.created_at, row.updated_at),
   encode: (m) => ({
     id: m.id,
     conversation_id: m.conversationId,
@@ -133,26 +141,9 @@ export const messagePageColumns =
   "id, seq, role, text, function_calls, products, suggestions, status, client_message_id, agent_id, " +
   "floor(extract(epoch FROM created_at) * 1000)::float8 AS created_ms, floor(extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms"
 
-/** A decoded page row as the domain's Message (every field already decoded, so not validated again). */
+/** A decoded page row as the domain's Message. */
 export const messageOfPage = (conversationId: Ids.ConversationId, row: typeof MessagePageRow.Type): Message.Message =>
-  new Message.Message(
-    {
-      id: row.id,
-      conversationId,
-      seq: row.seq,
-      role: row.role,
-      text: row.text,
-      functionCalls: row.function_calls,
-      products: row.products,
-      suggestions: row.suggestions,
-      status: row.status,
-      clientMessageId: Option.fromNullable(row.client_message_id),
-      agentId: Option.fromNullable(row.agent_id),
-      createdAt: row.created_ms,
-      updatedAt: row.updated_ms
-    },
-    true
-  )
+  messageOf(row, conversationId, row.created_ms, row.updated_ms)
 
 /** JSON text of the structured parts of a message, for `$n::jsonb` parameters. */
 export const FunctionCallsJson = Schema.parseJson(Schema.Array(FunctionCall.FunctionCall))
