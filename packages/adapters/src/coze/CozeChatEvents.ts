@@ -1,5 +1,5 @@
 import { BotEvent, Errors, FunctionCall } from "@chatbot-node/domain"
-import { Channel, Chunk, Effect, Either, Option, Schema, Stream } from "effect"
+import { Either, Option, Schema } from "effect"
 import * as CozeErrors from "./CozeErrors.js"
 import type { SseEvent } from "./CozeSse.js"
 import {
@@ -25,7 +25,7 @@ type Event = BotEvent.BotEvent
 const { BotEvent: E } = BotEvent
 
 /** A chat-ending error and what is logged of it (a malformed event is logged without its payload). */
-interface Ending {
+export interface Ending {
   readonly error: Errors.BotGatewayError
   readonly logged: Errors.BotGatewayError
 }
@@ -105,19 +105,27 @@ export const failureOf = (failed: WireChatFailed, ctx: CozeErrors.FailureContext
 
 const ending = (error: Errors.BotGatewayError): Ending => ({ error, logged: error })
 
+/** What a batch of SSE events came to: the events to pass on, and whether the chat goes on, is done, or failed. */
+export interface Translated {
+  readonly events: Array<Event>
+  /** `more` while the chat goes on; `done` at Coze's `done` event; else the chat-ending error (the events before it still go out). */
+  readonly end: "more" | "done" | Ending
+}
+
+/** Turns a chat's SSE events into `BotEvent`s batch by batch; holds the chat's progress. */
+export interface Translator {
+  readonly push: (events: Iterable<SseEvent>) => Translated
+  /** The response ended: an error unless the chat is over. */
+  readonly ended: () => Option.Option<Ending>
+}
+
 /**
- * Turns a chat's SSE events into `BotEvent`s: answer deltas by message id, completed messages by
+ * A translator of one chat's SSE events: answer deltas by message id, completed messages by
  * type (verbose and knowledge ignored), requires_action, completion with usage; `error` and
- * `chat.failed` fail typed; the stream ends at `done` and fails if it ends before the chat is over.
- * Events are translated a chunk at a time (what one read of the response holds): the answer deltas
- * of one message that arrived together become one delta, and the events before an error still go
- * out before the failure.
+ * `chat.failed` end it with a typed error, `done` ends it. The answer deltas of one message within
+ * one batch (what one read of the response holds) become one delta.
  */
-export const translate = (
-  events: Stream.Stream<SseEvent, Errors.BotGatewayError>,
-  progress: ChatProgress,
-  ctx: CozeErrors.FailureContext
-): Stream.Stream<Event, Errors.BotGatewayError> => {
+export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureContext): Translator => {
   const chat = (data: string, name: string) =>
     Either.map(decode(WireChatSchema, data, name, ctx), (c) => {
       progress.conversationId = c.conversation_id
@@ -171,35 +179,20 @@ export const translate = (
     }
   }
 
-  const fail = (e: Ending) => Effect.zipRight(CozeErrors.logFailure(e.logged, ctx), Effect.fail(e.error))
-  const end = Channel.suspend(() =>
-    progress.terminal
-      ? Channel.void
-      : Channel.fromEffect(fail(ending(CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx))))
-  )
-
-  const loop: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<SseEvent>, Errors.BotGatewayError, Errors.BotGatewayError, unknown, unknown> =
-    Channel.readWithCause({
-      onInput: (chunk: Chunk.Chunk<SseEvent>) => {
-        const out: Array<Event> = []
-        let next: Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<SseEvent>, Errors.BotGatewayError, Errors.BotGatewayError, unknown, unknown> = loop
-        for (const event of chunk) {
-          if (event.event === "done") {
-            next = end
-            break
-          }
-          const stepped = step(event)
-          if (Either.isLeft(stepped)) {
-            next = Channel.fromEffect(fail(stepped.left))
-            break
-          }
-          for (const e of stepped.right) push(out, e)
-        }
-        return out.length === 0 ? next : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(out)), next)
-      },
-      onFailure: Channel.failCause,
-      onDone: () => end
-    })
-
-  return Stream.pipeThroughChannel(events, loop)
+  return {
+    push: (events) => {
+      const out: Array<Event> = []
+      for (const event of events) {
+        if (event.event === "done") return { events: out, end: "done" }
+        const stepped = step(event)
+        if (Either.isLeft(stepped)) return { events: out, end: stepped.left }
+        for (const e of stepped.right) push(out, e)
+      }
+      return { events: out, end: "more" }
+    },
+    ended: () =>
+      progress.terminal
+        ? Option.none()
+        : Option.some(ending(CozeErrors.make("unavailable", `Coze ${ctx.path}: the stream ended before the chat finished`, undefined, ctx)))
+  }
 }

@@ -3,7 +3,6 @@ import type { Errors } from "@chatbot-node/domain"
 import { Clock, Effect, Either, Option, Redacted, Schema, Stream } from "effect"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import * as CozeErrors from "./CozeErrors.js"
-import * as CozeSse from "./CozeSse.js"
 import { Envelope } from "./CozeWire.js"
 import { parseLossless } from "./LosslessJson.js"
 
@@ -20,12 +19,15 @@ export interface CozeHttp {
     path: string,
     data: Schema.Schema<A, I>
   ) => Effect.Effect<A, Errors.BotGatewayError>
-  /** Opens an SSE response; a JSON body (an error envelope) or a bad status fails before any event. */
+  /**
+   * Opens an SSE response; a JSON body (an error envelope) or a bad status fails before any event.
+   * Its body's failures are the platform's, for the reader to map (`CozeErrors.fromHttpClientError`).
+   */
   readonly sse: (
     request: HttpClientRequest.HttpClientRequest,
     path: string
   ) => Effect.Effect<
-    { readonly events: Stream.Stream<CozeSse.SseEvent, Errors.BotGatewayError>; readonly logId: string | undefined },
+    { readonly body: Stream.Stream<Uint8Array, HttpClientError.ResponseError>; readonly logId: string | undefined },
     Errors.BotGatewayError
   >
 }
@@ -119,17 +121,7 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
           )
           return yield* failed(error.error, error.ctx)
         }
-        const events = CozeSse.decode(response.stream).pipe(
-          Stream.catchAll((e) =>
-            Stream.fromEffect(
-              failed(
-                e._tag === "SseError" ? CozeErrors.malformed(e.message, ctx) : CozeErrors.fromHttpClientError(e, ctx),
-                ctx
-              )
-            )
-          )
-        )
-        return { events, logId }
+        return { body: response.stream, logId }
       })
 
     return { text, json, sse }

@@ -1,12 +1,12 @@
 import { HttpClientRequest } from "@effect/platform"
 import type { BotEvent, BotTurn, Errors, ToolOutputs } from "@chatbot-node/domain"
-import { Duration, Effect, Option, type Redacted, Stream } from "effect"
-import { type ChatProgress, translate } from "./CozeChatEvents.js"
+import { Duration, Option, type Redacted, Stream } from "effect"
+import type { ChatProgress } from "./CozeChatEvents.js"
+import { read } from "./CozeChatReader.js"
 import { abandon, guard } from "./CozeChatLifecycle.js"
 import { chatRequest, type CozeDeps, toolOutputsRequest } from "./CozeDeps.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeRetry from "./CozeRetry.js"
-import { withTimeouts } from "./StreamTimeouts.js"
 
 /**
  * One streamed chat request (a new turn or tool outputs), retried before any text, timed out on a
@@ -25,15 +25,8 @@ const run = (
     const current = () => progress
 
     const attempt = (token: Redacted.Redacted<string>) => {
-      const p = (progress = start())
       const ctx: { path: string; logId?: string | undefined } = { path }
-      const events = Stream.unwrap(
-        Effect.map(deps.http.sse(request(token), path), (opened) => {
-          ctx.logId = opened.logId
-          return opened.events
-        })
-      )
-      const timed = withTimeouts(events, {
+      return read(deps.http.sse(request(token), path), (progress = start()), ctx, {
         first: deps.options.firstEventTimeout,
         idle: deps.options.idleTimeout,
         onTimeout: (first) =>
@@ -44,9 +37,6 @@ const run = (
             ctx
           )
       })
-      return translate(timed, p, ctx).pipe(
-        Stream.tapError((e) => (e.reason === "timeout" ? CozeErrors.logFailure(e, ctx) : Effect.void))
-      )
     }
 
     const retried = CozeRetry.stream(

@@ -1,7 +1,7 @@
 import type { BotEvent } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Either, FastCheck, Stream } from "effect"
-import { translate } from "../../src/coze/CozeChatEvents.js"
+import { Effect, Either, FastCheck } from "effect"
+import { makeTranslator } from "../../src/coze/CozeChatEvents.js"
 import type { SseEvent } from "../../src/coze/CozeSse.js"
 
 const chat = { id: "7000000000000000002", conversation_id: "7000000000000000001", status: "in_progress" }
@@ -25,14 +25,24 @@ const cutsOf = (length: number, sizes: ReadonlyArray<number>) => {
   return out
 }
 
-const chunksOf = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
-  Stream.fromChunks(...cutsOf(events.length, sizes).map((c) => Chunk.unsafeFromArray(events.slice(c.start, c.end))))
+/**
+ * The events out of a translator fed `events` in batches of the given sizes (what successive reads
+ * of the response held), and the error that ended the chat, or the stream's end, if any.
+ */
+const translated = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) => {
+  const translator = makeTranslator({ conversationId: undefined, chatId: undefined, terminal: false }, { path: "/v3/chat" })
+  const out: Array<BotEvent.BotEvent> = []
+  for (const cut of cutsOf(events.length, sizes)) {
+    const batch = translator.push(events.slice(cut.start, cut.end))
+    out.push(...batch.events)
+    if (batch.end === "done") return { out, end: Either.right(out) }
+    if (batch.end !== "more") return { out, end: Either.left(batch.end.error) }
+  }
+  const ended = translator.ended()
+  return { out, end: ended._tag === "Some" ? Either.left(ended.value.error) : Either.right(out) }
+}
 
-const translated = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
-  translate(chunksOf(events, sizes), { conversationId: undefined, chatId: undefined, terminal: false }, { path: "/v3/chat" })
-
-const run = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) =>
-  Stream.runCollect(translated(events, sizes)).pipe(Effect.map(Chunk.toReadonlyArray), Effect.either)
+const run = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) => Effect.succeed(translated(events, sizes).end)
 
 const textOf = (events: ReadonlyArray<BotEvent.BotEvent>, messageId: string) =>
   events.flatMap((e) => (e._tag === "TextDelta" && e.messageId === messageId ? [e.text] : [])).join("")
@@ -40,7 +50,7 @@ const textOf = (events: ReadonlyArray<BotEvent.BotEvent>, messageId: string) =>
 const pieces = FastCheck.array(FastCheck.string({ minLength: 1, maxLength: 6, unit: "grapheme" }), { minLength: 1, maxLength: 30 })
 const sizes = FastCheck.array(FastCheck.integer({ min: 1, max: 12 }), { maxLength: 30 })
 
-describe("CozeChatEvents.translate, a chunk at a time", () => {
+describe("CozeChatEvents.makeTranslator, a batch (one read of the response) at a time", () => {
   it.effect.prop("however the events are chunked: each message's text is whole and in order, deltas of two messages never merge, and a chunk gives one delta per run of one message's deltas", [pieces, pieces, sizes], ([first, second, cuts]) =>
     Effect.gen(function*() {
       const events = [created, ...first.map((p) => delta("m1", p)), ...second.map((p) => delta("m2", p)), completed]
@@ -63,12 +73,11 @@ describe("CozeChatEvents.translate, a chunk at a time", () => {
       expect(out.at(-1)!._tag).toBe("TurnCompleted")
     }))
 
-  it.effect.prop("an error event fails the stream only after the text before it, in whatever chunk it comes", [pieces, sizes], ([before, cuts]) =>
+  it.effect.prop("an error event ends the chat only after the text before it, in whatever chunk it comes", [pieces, sizes], ([before, cuts]) =>
     Effect.gen(function*() {
       const events = [created, ...before.map((p) => delta("m1", p)), error, delta("m1", "never shown")]
-      const seen: Array<BotEvent.BotEvent> = []
-      const failure = yield* Stream.runForEach(translated(events, cuts), (e) => Effect.sync(() => seen.push(e))).pipe(Effect.flip)
-      expect(failure.code).toBe(4000)
+      const { out: seen, end } = translated(events, cuts)
+      expect(Either.isLeft(end) && end.left.code).toBe(4000)
       expect(textOf(seen, "m1")).toBe(before.join(""))
     }))
 
@@ -78,7 +87,7 @@ describe("CozeChatEvents.translate, a chunk at a time", () => {
       expect(out.filter((e) => e._tag === "TextDelta").map((e) => e._tag === "TextDelta" && e.text)).toEqual(["a", "b", "c"])
     }))
 
-  it.effect("a stream that ends before the chat is over fails after its text", () =>
+  it.effect("a response that ends before the chat is over fails after its text", () =>
     Effect.gen(function*() {
       const exit = yield* run([created, delta("m1", "half")], [2])
       expect(Either.isLeft(exit) && exit.left.reason).toBe("unavailable")

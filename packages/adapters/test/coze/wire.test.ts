@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Either, Exit, FastCheck, Stream } from "effect"
+import { Effect, Either, Exit, FastCheck } from "effect"
 import * as CozeSse from "../../src/coze/CozeSse.js"
 import { parseLossless } from "../../src/coze/LosslessJson.js"
 
@@ -15,18 +15,25 @@ const chunked = (text: string, cuts: ReadonlyArray<number>) => {
     parts.push(bytes.slice(start, p))
     start = p
   }
-  return Stream.fromIterable(parts)
+  return parts
 }
 
-const decodeAll = (stream: Stream.Stream<Uint8Array>) =>
-  Effect.map(Stream.runCollect(CozeSse.decode(stream)), Chunk.toReadonlyArray)
+/** The events of a parser fed the parts as a reader would (text decoded across cuts), then the end. */
+const decodeAll = (parts: ReadonlyArray<Uint8Array>) =>
+  Effect.suspend(() => {
+    const parser = CozeSse.makeParser()
+    const decoder = new TextDecoder()
+    const events = parts.flatMap((part) => parser.feed(decoder.decode(part, { stream: true })))
+    events.push(...parser.feed(decoder.decode()))
+    return Either.match(parser.end(), { onLeft: Effect.fail, onRight: (rest) => Effect.succeed([...events, ...rest]) })
+  })
 
 const sample = "event:conversation.chat.created\ndata:{\"id\":\"7000000000000000001\"}\n\n" +
   "event: conversation.message.delta\r\ndata: {\"content\":\"你好 👋\"}\r\n\r\n" +
   ": a comment\n\n" +
   "event:done\ndata:\"[DONE]\"\n\n"
 
-describe("CozeSse.decode", () => {
+describe("CozeSse.makeParser", () => {
   it.effect("reads both `event:x` and `event: x`, CRLF, comments, and leaves `done` data unparsed", () =>
     Effect.gen(function*() {
       const events = yield* decodeAll(chunked(sample, []))
