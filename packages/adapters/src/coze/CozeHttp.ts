@@ -1,6 +1,6 @@
 import { HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import type { Errors } from "@chatbot-node/domain"
-import { Clock, Effect, Either, Option, Redacted, Schema, Stream } from "effect"
+import { Clock, Effect, Either, Option, Redacted, Schema, type Scope, Stream } from "effect"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import * as CozeErrors from "./CozeErrors.js"
 import { Envelope } from "./CozeWire.js"
@@ -21,14 +21,16 @@ export interface CozeHttp {
   ) => Effect.Effect<A, Errors.BotGatewayError>
   /**
    * Opens an SSE response; a JSON body (an error envelope) or a bad status fails before any event.
-   * Its body's failures are the platform's, for the reader to map (`CozeErrors.fromHttpClientError`).
+   * The request (and its body) is aborted when the caller's scope closes. The body's failures are
+   * the platform's, for the reader to map (`CozeErrors.fromHttpClientError`).
    */
   readonly sse: (
     request: HttpClientRequest.HttpClientRequest,
     path: string
   ) => Effect.Effect<
     { readonly body: Stream.Stream<Uint8Array, HttpClientError.ResponseError>; readonly logId: string | undefined },
-    Errors.BotGatewayError
+    Errors.BotGatewayError,
+    Scope.Scope
   >
 }
 
@@ -75,6 +77,8 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
       )
     )
 
+    const scopedClient = HttpClient.withScope(client)
+
     const transport = (path: string) => (error: HttpClientError.HttpClientError) =>
       failed(CozeErrors.fromHttpClientError(error, { path }), { path })
 
@@ -106,7 +110,7 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
 
     const sse: CozeHttp["sse"] = (request, path) =>
       Effect.gen(function*() {
-        const response = yield* client.execute(HttpClientRequest.accept(request, "text/event-stream")).pipe(
+        const response = yield* scopedClient.execute(HttpClientRequest.accept(request, "text/event-stream")).pipe(
           Effect.catchAll(transport(path))
         )
         const logId = CozeErrors.logIdOf(response.headers)
