@@ -8,19 +8,25 @@ const conversationId = Ids.ConversationId.make("cccccccccccccccccccccc")
 const delta = (i: number) => new ChatEvent.Delta({ replyId, text: `t${i}` })
 const done = new ChatEvent.Done({ conversationId, replyId: Option.some(replyId), status: "complete" })
 const collect = <A>(stream: Stream.Stream<A>) => Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
+/** What `forEach` hands over from `from` on, collected. */
+const handed = (log: Effect.Effect.Success<typeof makeTurnLog>, from: number) =>
+  Effect.suspend(() => {
+    const out: Array<readonly [number, ChatEvent.ChatEvent]> = []
+    return Effect.as(log.forEach(from, (position, event) => Effect.sync(() => { out.push([position, event]) })), out as ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>)
+  })
 
 describe("TurnLog", () => {
   it.effect.prop(
-    "every reader, however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
-    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 })), { maxLength: 6 })],
+    "every reader (a stream or forEach), however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
+    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 }), FastCheck.boolean()), { maxLength: 6 })],
     ([count, readers]) =>
       Effect.gen(function*() {
         const log = yield* makeTurnLog
         const all = [...Array.from({ length: count }, (_, i) => delta(i)), done]
         const started: Array<readonly [number, Fiber.RuntimeFiber<ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>>]> = []
         for (let i = 0; i <= all.length; i++) {
-          for (const [joinAt, from] of readers) {
-            if (joinAt === i) started.push([from, yield* Effect.fork(collect(log.follow(from)))])
+          for (const [joinAt, from, viaForEach] of readers) {
+            if (joinAt === i) started.push([from, yield* Effect.fork(viaForEach ? handed(log, from) : collect(log.follow(from)))])
           }
           if (i % 3 === 0) yield* Effect.yieldNow()
           if (i < all.length) yield* log.append(all[i]!)
@@ -33,6 +39,7 @@ describe("TurnLog", () => {
         expect(log.isDone()).toBe(true)
         expect(log.events()).toEqual(all)
         expect(yield* collect(log.follow(all.length))).toEqual([])
+        expect(yield* handed(log, all.length)).toEqual([])
       }),
     { fastCheck: { numRuns: 60 } }
   )

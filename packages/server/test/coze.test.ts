@@ -44,6 +44,21 @@ describe("the server against the Coze simulator", () => {
     expect(sim.stats.chats).toBeGreaterThan(0)
   })
 
+  it("answers a conversation's later messages at once: the previous reply's upstream call ended with it (the same Coze conversation, its lock free)", async () => {
+    const first = (await (await post("/api/coze/chat", { shopId: "shop-c", userId: "user-004", message: "hello" })).json()) as any
+    expect(first.status).toBe("complete")
+    for (const message of ["and boots?", "thanks"]) {
+      const started = Date.now()
+      const res = await post("/api/coze/chat", { shopId: "shop-c", userId: "user-004", message, conversationId: first.conversationId })
+      const body = (await res.json()) as any
+      expect(res.status).toBe(200)
+      expect(body.conversationId).toBe(first.conversationId)
+      expect(body.status).toBe("complete")
+      // Not a speed assertion: a reply that waited on the previous one's watchdog would take the 30 s first-event timeout.
+      expect(Date.now() - started).toBeLessThan(10_000)
+    }
+  })
+
   it("accepts a request naming the configured bot and refuses another", async () => {
     expect((await post("/api/coze/chat", { shopId: "shop-c", userId: "user-002", message: "hello", botId: sim.bots.markup })).status).toBe(200)
     expect((await post("/api/coze/chat", { shopId: "shop-c", userId: "user-002", message: "hello", botId: sim.bots.plain })).status).toBe(403)

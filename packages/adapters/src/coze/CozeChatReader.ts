@@ -51,7 +51,8 @@ export const read = (
       timedOut = timeouts.onTimeout(first)
       return Scope.close(request, Exit.void)
     })
-    yield* Effect.forkScoped(watchdog)
+    // Interruptible even when the stream is run from an uninterruptible region, or its end would wait for the watchdog.
+    yield* Effect.forkScoped(Effect.interruptible(watchdog))
 
     const logged = (error: Errors.BotGatewayError, shown: Errors.BotGatewayError = error) =>
       Effect.zipRight(CozeErrors.logFailure(shown, ctx), Effect.fail(error))

@@ -72,7 +72,7 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
             if (turn !== undefined) {
               // The visitor's own message went out before this socket could follow the new conversation.
               if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
-              yield* Stream.runForEach(turn.events(), ([, event]) => { seen.add(event); return emit(event) })
+              yield* turn.forEachEvent((_, event) => { seen.add(event); return emit(event) })
             }
             yield* Stream.runForEachChunk(live, (chunk) =>
               Effect.sync(() => { for (const event of chunk) if (!seen.delete(event)) socket.emit("chat:event", EncodedEvents.chatEvent(event)) }))

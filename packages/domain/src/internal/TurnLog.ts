@@ -10,6 +10,8 @@ export interface TurnLog {
   readonly append: (event: ChatEvent) => Effect.Effect<void>
   /** Events from position `from` (0-based) on, each with its position; ends after `done`. */
   readonly follow: (from: number) => Stream.Stream<readonly [number, ChatEvent]>
+  /** Hands the events from position `from` on to `f` as they come, until `done` (what `follow` gives, without a stream's run). */
+  readonly forEach: <E>(from: number, f: (position: number, event: ChatEvent) => Effect.Effect<void, E>) => Effect.Effect<void, E>
   readonly isDone: () => boolean
   readonly events: () => ReadonlyArray<ChatEvent>
 }
@@ -52,5 +54,17 @@ export const makeTurnLog: Effect.Effect<TurnLog> = Effect.sync(() => {
       })
       return Stream.repeatEffectChunkOption(pull)
     })
-  return { append, follow, isDone: () => done, events: () => events }
+  const forEach = <E>(from: number, f: (position: number, event: ChatEvent) => Effect.Effect<void, E>): Effect.Effect<void, E> =>
+    Effect.suspend(() => {
+      let sent = Math.max(0, from)
+      const next: Effect.Effect<void, E> = Effect.suspend(() => {
+        if (sent < events.length) {
+          const position = sent++
+          return Effect.zipRight(f(position, events[position]!), next)
+        }
+        return done ? Effect.void : Effect.zipRight(nextAppend, next)
+      })
+      return next
+    })
+  return { append, follow, forEach, isDone: () => done, events: () => events }
 })

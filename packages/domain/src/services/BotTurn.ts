@@ -26,8 +26,11 @@ export interface BotTurnInput {
   readonly context: { readonly [key: string]: string | undefined }
   readonly emit: (event: ChatEvent) => Effect.Effect<void>
   /** The bot's events when the caller already started the upstream call (to overlap it with the reply's placeholder write). */
-  readonly upstream?: Stream.Stream<BotEvent, BotGatewayError> | undefined
+  readonly upstream?: BotEvents | undefined
 }
+
+/** The events of a bot call, handed one by one to `f` until the call ends (or fails, or `f` fails). */
+export type BotEvents = <E>(f: (event: BotEvent) => Effect.Effect<void, E>) => Effect.Effect<void, BotGatewayError | E>
 
 /**
  * Runs one bot reply to its end: streams the bot's events, hides function-call markup, answers the
@@ -184,9 +187,9 @@ export const runBotTurn = (input: BotTurnInput) =>
       yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true))
     })
 
-    yield* (input.upstream ?? gateway.stream(botTurnOf(input)))
+    const events: BotEvents = input.upstream ?? ((f) => Stream.runForEach(gateway.stream(botTurnOf(input)), f))
+    yield* events(handle)
       .pipe(
-        Stream.runForEach(handle),
         Effect.zipRight(succeed),
         Effect.catchAll(fail),
         Effect.onInterrupt(() => interrupted),

@@ -1,4 +1,4 @@
-import { Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, Stream, type Take } from "effect"
+import { Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, Stream, Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -19,7 +19,7 @@ import { ConversationStore } from "../ports/ConversationStore.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { RealtimeHub } from "../ports/RealtimeHub.js"
 import { ShopDirectory } from "../ports/ShopDirectory.js"
-import { botTurnOf, runBotTurn } from "./BotTurn.js"
+import { type BotEvents, botTurnOf, runBotTurn } from "./BotTurn.js"
 
 /** Where the visitor is: lets routing and the bot use the page or product they look at. */
 export interface PageContext {
@@ -65,11 +65,13 @@ export interface Turn {
   readonly duplicate: boolean
   /** The turn's events from position `from` on, each with its position (an SSE `id`); ends after `done`. */
   readonly events: (from?: number) => Stream.Stream<readonly [number, ChatEvent]>
+  /** Hands the turn's events from position `from` on to `f` as they come, until `done` (`events` without a stream's run). */
+  readonly forEachEvent: <E>(f: (position: number, event: ChatEvent) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
 }
 
 /** A bot call already under way: its events, and how to stop it. */
 interface Upstream {
-  readonly events: Stream.Stream<BotEvent, BotGatewayError>
+  readonly events: BotEvents
   readonly close: Effect.Effect<void>
 }
 
@@ -148,8 +150,19 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         const scope = yield* Scope.make()
         const queue = yield* Queue.unbounded<Take.Take<BotEvent, BotGatewayError>>()
         yield* Scope.addFinalizer(scope, Queue.shutdown(queue))
-        yield* Effect.forkIn(Stream.runIntoQueue(gateway.stream(turn), queue), scope)
-        return { events: Stream.flattenTake(Stream.fromQueue(queue)), close: Scope.close(scope, Exit.void) } satisfies Upstream
+        // Interruptible even when started from an uninterruptible region (acquireRelease), so that `close` stops it at once.
+        yield* Effect.forkIn(Effect.interruptible(Stream.runIntoQueue(gateway.stream(turn), queue)), scope)
+        // Taken from the queue directly rather than as a second stream: a stream's run costs more than the reply's events.
+        const events: BotEvents = (f) => {
+          const next: Effect.Effect<void, BotGatewayError | Effect.Effect.Error<ReturnType<typeof f>>> = Effect.flatMap(Queue.take(queue), (take) =>
+            Take.match(take, {
+              onEnd: () => Effect.void,
+              onFailure: Effect.failCause,
+              onSuccess: (chunk) => Effect.zipRight(Effect.forEach(chunk, f, { discard: true }), next)
+            }))
+          return next
+        }
+        return { events, close: Scope.close(scope, Exit.void) } satisfies Upstream
       })
 
     const send = <E = never>(req: SendRequest<E>) =>
@@ -244,7 +257,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         if (early.upstream !== undefined) yield* early.upstream.close
         const running = turns.get(visitorMessage.id)
         const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
-        return { conversation, visitorMessage, duplicate: true, events: (from = 0) => log.follow(from) } satisfies Turn
+        return { conversation, visitorMessage, duplicate: true, events: (from = 0) => log.follow(from), forEachEvent: (f, from = 0) => log.forEach(from, f) } satisfies Turn
       }
 
       const log = yield* makeTurnLog
@@ -322,7 +335,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           })
         )
       }
-      return { conversation, visitorMessage, duplicate: false, events: (from = 0) => log.follow(from) } satisfies Turn
+      return { conversation, visitorMessage, duplicate: false, events: (from = 0) => log.follow(from), forEachEvent: (f, from = 0) => log.forEach(from, f) } satisfies Turn
     })
 
     /** Follows a turn still in memory, for the visitor who sent it (SSE `Last-Event-ID` resumption). */
