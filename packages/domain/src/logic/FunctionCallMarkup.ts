@@ -270,7 +270,10 @@ export const renderCalls = (calls: ReadonlyArray<FunctionCall>): string =>
   )).replace(/</g, "\\u003c") +
   FunctionCallEnd
 
-/** Writes text and calls as a model would leak them; `parse` of the result gives them back. */
+/**
+ * Writes text and calls as a model would leak them; `parse` of the result gives them back, except
+ * that integers of more than 15 digits in the arguments come back as exact strings (see `parseJsonLossless`).
+ */
 export const render = (parts: ReadonlyArray<MarkupPart>): string => {
   let out = ""
   for (const part of parts) {
