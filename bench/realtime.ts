@@ -3,7 +3,8 @@
  * socket.io 4.8 server (no auth, no domain, no store: an emit loop, bench/support/bareSocketServer.ts)
  * sending the same number of events of the same shape in the same run; and the fan-out of one reply
  * to 50 agents watching it. Our server runs compiled, in Coze mode against the simulator (unpaced),
- * on PostgreSQL when one answers (else PGlite): every reply opens a conversation and is stored.
+ * on PostgreSQL when one answers (else PGlite): every reply is stored. Each visitor's five messages make one
+ * conversation, as the widget's do (the first opens it, the rest name it).
  * Two reply lengths: a long answer (~230 deltas, a product comparison's worth; the figure of the
  * target, since it measures the cost per event) and a short one (~22 deltas, where the turn's own
  * cost, its four writes and the upstream request, dominates). Idle sockets are measured by bench/idle.ts.
@@ -69,7 +70,7 @@ const startBare = async (tokens: number, relayOf?: string) => {
 }
 
 const run = (transport: "socketio" | "sse", url: string, tag: string) =>
-  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret })
+  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret, conversations: "continue" })
 const streams = (transport: "socketio" | "sse", url: string, tag: string, reply: Reply) => run(transport, url, tag).then((r) => rate(r, reply))
 
 /** Runs of several servers taken in turns, `repeats` times (so that a noisy moment is shared), each server's runs summed. */
@@ -214,7 +215,7 @@ const figures: Array<Figure> = [
 ]
 const tables: Array<Table> = [
   {
-    title: `Bot tokens delivered: ${clients} visitors, ${rounds} replies each, one after another, ${repeats} runs per server taken in turns (Coze mode, simulator unpaced, ${database}; SSE one run)`,
+    title: `Bot tokens delivered: ${clients} visitors, ${rounds} messages each in one conversation, one after another, ${repeats} runs per server taken in turns (Coze mode, simulator unpaced, ${database}; SSE one run)`,
     headers: ["reply", "server", "replies", "errors", "tokens/reply", "events/reply", "seconds", "tokens/s", "events/s", "replies/s", "ratio to bare relay (tokens/s)"],
     rows: rows.flatMap((r) => [
       [r.reply, "chatbot-node, Socket.io /visitor", r.ours.replies, r.ours.errors, r.ours.tokensPerReply, r.ours.eventsPerReply, r.ours.seconds, r.ours.tokensPerSecond, r.ours.eventsPerSecond, r.ours.repliesPerSecond, r.ratio],
@@ -234,7 +235,7 @@ const tables: Array<Table> = [
 ]
 write(root, "realtime", "npm run bench:realtime", { clients, rounds, repeats, database, rows, fanOut: fan }, tables, figures, [
   `Target (token events/s ≥ 0.7 × bare socket.io): against a bare socket.io server relaying the same simulator, long answers ${long.ratio} → ${long.ratio >= 0.7 ? "met" : "not met"}, short answers ${short.ratio}. Against a bare emit loop that asks no upstream at all (the simulator's own work, which shares these two cores, is then missing from the baseline): long ${long.ratioToLoop}, short ${short.ratioToLoop}.`,
-  "Each of our replies also opens a conversation and stores four writes, checks two rate limits and the visitor's token, and is published to the realtime hub; the bare relay does none of that.",
+  "Each visitor's messages make one conversation, as the widget's do (the first opens it, the next ones name it). Each of our replies is stored (the visitor's message, the reply's placeholder, the reply), checks two rate limits and that the conversation is the visitor's, and is published to the realtime hub; the bare relay does none of that.",
   "Tokens are counted from the text each client received (characters × the simulator's tokens per character, read straight from it in the same run), so text lost would count against us. The bare server sends one event per token; ours passes on the tokens that reached it in one read of Coze's stream as one delta event (nothing waits to be merged: paced tokens go one per event), hence fewer events per reply under load.",
   "Server, simulator, bare server and load generators are separate processes sharing this machine's two cores; the bare server's events are the same shapes and token counts as ours."
 ])

@@ -27,6 +27,8 @@ export type LoadSpec =
     readonly secret?: string | undefined
     readonly cozeBotId?: string | undefined
     readonly pat?: string | undefined
+    /** `continue`: a visitor's later messages go on in the conversation its first one opened, as the widget's do; default `new` (each opens one). */
+    readonly conversations?: "new" | "continue" | undefined
   }
   | { readonly mode: "idle-sse"; readonly url: string; readonly path: string; readonly count: number }
   | { readonly mode: "idle-socket"; readonly url: string; readonly count: number; readonly secret: string; readonly tag: string }
@@ -56,11 +58,21 @@ const tokenFor = (secret: string, visitor: string) =>
   ).then((t) => t.token)
 
 /** Reads an SSE body, calling `onToken(n, chars)` with the number of token events in each chunk and the characters of text they carry. */
-const readSse = async (res: Response, isToken: RegExp, textOf: (data: { text?: string; content?: string }) => string | undefined, onToken: (n: number, chars: number) => void) => {
+const readSse = async (
+  res: Response,
+  isToken: RegExp,
+  textOf: (data: { text?: string; content?: string }) => string | undefined,
+  onToken: (n: number, chars: number) => void,
+  onConversation: (conversationId: string) => void
+) => {
   for await (const frames of sseFrames(res)) {
     let n = 0
     let chars = 0
     for (const f of frames) {
+      if (/^event: started$/m.test(f)) {
+        const started = JSON.parse(/^data: ?(.*)$/m.exec(f)?.[1] ?? "{}") as { conversationId?: string }
+        if (started.conversationId !== undefined) onConversation(started.conversationId)
+      }
       if (!isToken.test(f)) continue
       n++
       const data = /^data: ?(.*)$/m.exec(f)
@@ -98,7 +110,10 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
       }
     }
   }
+  // With `continue`, a visitor goes on in the conversation its first message opened, as the widget does (it keeps the id).
+  const conversations = new Map<number, string>()
   const one = async (worker: number, round: number, socket: Socket | undefined) => {
+    const conversationId = spec.conversations === "continue" ? conversations.get(worker) : undefined
     const started = performance.now()
     const t = track(started)
     if (spec.transport === "socketio") {
@@ -108,8 +123,11 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
           if (e._tag === "done") { socket!.off("chat:event", on); resolve() }
         }
         socket!.on("chat:event", on)
-        socket!.timeout(60_000).emitWithAck("message:send", { text: spec.message, clientMessageId: `${spec.tag}-${worker}-${round}` })
-          .then((ack: { ok: boolean }) => { if (!ack.ok) { socket!.off("chat:event", on); reject(new Error(JSON.stringify(ack))) } }, reject)
+        socket!.timeout(60_000).emitWithAck("message:send", { text: spec.message, clientMessageId: `${spec.tag}-${worker}-${round}`, ...(conversationId === undefined ? {} : { conversationId }) })
+          .then((ack: { ok: boolean; conversationId?: string }) => {
+            if (!ack.ok) { socket!.off("chat:event", on); reject(new Error(JSON.stringify(ack))) }
+            else if (ack.conversationId !== undefined) conversations.set(worker, ack.conversationId)
+          }, reject)
       })
       return t.end()
     }
@@ -117,7 +135,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
       ? await fetch(`${spec.url}/api/coze/chat/stream`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ shopId: "bench", userId: `${spec.tag}-${worker}`, message: spec.message })
+        body: JSON.stringify({ shopId: "bench", userId: `${spec.tag}-${worker}`, message: spec.message, ...(conversationId === undefined ? {} : { conversationId }) })
       })
       : await fetch(`${spec.url}/v3/chat`, {
         method: "POST",
@@ -125,7 +143,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
         body: JSON.stringify({ bot_id: spec.cozeBotId, user_id: `${spec.tag}-${worker}`, stream: true, additional_messages: [{ role: "user", content: spec.message, content_type: "text" }] })
       })
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`)
-    await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, (d) => (spec.transport === "sse" ? d.text : d.content), t.token)
+    await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, (d) => (spec.transport === "sse" ? d.text : d.content), t.token, (opened) => conversations.set(worker, opened))
     t.end()
   }
   await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
