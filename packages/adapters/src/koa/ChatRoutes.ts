@@ -1,6 +1,6 @@
 import { Chat, ChatEvent, Ids, Message, type ChatErrors, type ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
-import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
+import { Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
 import * as EncodedEvents from "../socketio/EncodedEvents.js"
 import * as SseFrame from "../sse/SseFrame.js"
@@ -56,7 +56,8 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
 export const chatJson = (options: ChatRouteOptions): Handler<ChatRoutesR> => (ctx) =>
   Effect.gen(function*() {
     const turn = yield* sendFrom(ctx, options)
-    const events = Chunk.toReadonlyArray(yield* Stream.runCollect(turn.events())).map(([, e]) => e)
+    const events: Array<ChatEvent.ChatEvent> = []
+    yield* turn.forEachEvent((_, event) => Effect.sync(() => { events.push(event) }))
     const started = events.find((e): e is ChatEvent.Started => e._tag === "started")
     const replyId = started === undefined ? Option.none() : started.replyId
     const reply = events.flatMap((e) => (e._tag === "message" && Option.contains(replyId, e.message.id) ? [e.message] : [])).at(-1)
@@ -96,6 +97,8 @@ const parseLastEventId = (header: string) => {
   return match === null ? Option.none() : Option.some({ messageId: match[1]!, position: Number(match[2]) })
 }
 
+const heartbeatFrame = SseFrame.comment("heartbeat")
+
 const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<readonly [number, ChatEvent.ChatEvent]>, heartbeat: Duration.DurationInput) =>
   Effect.gen(function*() {
     ctx.respond = false
@@ -103,19 +106,15 @@ const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<
     res.writeHead(200, SseFrame.headers)
     ctx.req.socket.setNoDelay(true)
     res.write("retry: 2000\n\n")
+    // A plain timer for the heartbeat rather than a merged tick stream: no fibers or queue between the reply and the socket.
+    const beats = setInterval(() => { if (!res.writableEnded) res.write(heartbeatFrame) }, Duration.toMillis(Duration.decode(heartbeat)))
     // Every event that is ready goes out as one write; each event's JSON is made once for all its readers.
-    const frames = events.pipe(
-      Stream.mapChunks((chunk) => {
+    yield* Stream.runForEachChunk(events, (chunk) =>
+      Effect.sync(() => {
         let text = ""
         for (const [position, event] of chunk) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
-        return Chunk.of(text)
-      })
-    )
-    const beats = Stream.tick(heartbeat).pipe(Stream.drop(1), Stream.map(() => SseFrame.comment("heartbeat")))
-    yield* frames.pipe(
-      Stream.merge(beats, { haltStrategy: "left" }),
-      Stream.runForEach((text) => Effect.sync(() => { if (!res.writableEnded) res.write(text) }))
-    )
+        if (!res.writableEnded) res.write(text)
+      })).pipe(Effect.ensuring(Effect.sync(() => clearInterval(beats))))
     res.end()
   }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
