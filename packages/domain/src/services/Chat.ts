@@ -274,6 +274,8 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => {
         if (Option.isSome(running.finishedAt)) return
         running.finishedAt = Option.some(now)
+        // A finished fiber holds its context and fiber refs: kept for the retention window, thousands add up.
+        running.fiber = Option.none()
         finished.push({ id: visitorMessage.id, at: now })
       }))
 
@@ -321,7 +323,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           Effect.gen(function*() {
             const fiber = yield* FiberSet.run(fibers, Effect.interruptible(produce))
             early.upstream = undefined
-            running.fiber = Option.some(fiber)
+            if (Option.isNone(running.finishedAt)) running.fiber = Option.some(fiber)
             yield* restore(
               store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" }).pipe(
                 Effect.map((appendedReply) => appendedReply.message),
