@@ -12,6 +12,8 @@ import * as os from "node:os"
 import { join } from "node:path"
 import { performance } from "node:perf_hooks"
 import { setTimeout as sleep } from "node:timers/promises"
+// Ports below Linux's ephemeral range, where the load's own connections cannot have taken them.
+import { nextPort } from "./support/processes.js"
 
 const root = new URL("..", import.meta.url).pathname
 const main = join(root, "packages/server/dist/main.js")
@@ -68,9 +70,8 @@ const firstHealthy = async (port: number, t0: number, limitMs = 60_000) => {
   }
 }
 
-let nextPort = 39100 + Math.floor(Math.random() * 500)
 const serverEnv = (dataDir: string, extra: Record<string, string> = {}) => ({
-  PORT: String(nextPort++),
+  PORT: String(nextPort()),
   HOST: "127.0.0.1",
   NODE_ENV: "test",
   DATA_DIR: dataDir,
@@ -105,7 +106,7 @@ const load = async (port: number, kind: "health" | "chat") => {
 const throughput = async () => {
   const rows: Array<Record<string, unknown>> = []
   const dataDir = mkdtempSync(join(os.tmpdir(), "bench-http-"))
-  const bareEnv = { PORT: String(nextPort++) }
+  const bareEnv = { PORT: String(nextPort()) }
   const bare = start(["--input-type=module", "-e", bareKoa], bareEnv)
   const env = serverEnv(dataDir)
   const server = start([main], env)
