@@ -84,6 +84,15 @@ interface RunningTurn {
   finishedAt: Option.Option<number>
 }
 
+/** A turn as `send` answers it: its events read from its log. */
+const turnOf = (conversation: Conversation, visitorMessage: Message, duplicate: boolean, log: TurnLog): Turn => ({
+  conversation,
+  visitorMessage,
+  duplicate,
+  events: (from = 0) => log.follow(from),
+  forEachEvent: (f, from = 0) => log.forEach(from, f)
+})
+
 /** How long a finished turn stays followable in memory (for SSE resumption) before only the store has it. */
 const finishedTurnRetentionMs = 5 * 60_000
 
@@ -257,7 +266,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         if (early.upstream !== undefined) yield* early.upstream.close
         const running = turns.get(visitorMessage.id)
         const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
-        return { conversation, visitorMessage, duplicate: true, events: (from = 0) => log.follow(from), forEachEvent: (f, from = 0) => log.forEach(from, f) } satisfies Turn
+        return turnOf(conversation, visitorMessage, true, log)
       }
 
       const log = yield* makeTurnLog
@@ -337,7 +346,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           })
         )
       }
-      return { conversation, visitorMessage, duplicate: false, events: (from = 0) => log.follow(from), forEachEvent: (f, from = 0) => log.forEach(from, f) } satisfies Turn
+      return turnOf(conversation, visitorMessage, false, log)
     })
 
     /** Follows a turn still in memory, for the visitor who sent it (SSE `Last-Event-ID` resumption). */
