@@ -208,3 +208,25 @@ describe("the server over real HTTP (PGlite, demo bot)", () => {
     expect(reply.products.length).toBeGreaterThan(0)
   })
 })
+
+describe("the SSE chat stream's heartbeat (a slow bot, SSE_HEARTBEAT=0.1)", () => {
+  let slow: Awaited<ReturnType<typeof startServer>>
+  beforeAll(async () => { slow = await startServer({ SSE_HEARTBEAT: "0.1", DEMO_TOKEN_DELAY_MIN_MS: "50", DEMO_TOKEN_DELAY_MAX_MS: "70" }) })
+  afterAll(async () => { await slow.stop() })
+
+  it("sends heartbeat comments between the events of a reply that takes its time, and ends after done", async () => {
+    const res = await fetch(`${slow.url}/api/coze/chat/stream`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ shopId: "shop-h", userId: "u-h", message: "Tell me about your headphones" })
+    })
+    const text = await res.text()
+    const started = text.indexOf("event: started")
+    const done = text.indexOf("event: done")
+    const beats = [...text.matchAll(/^: heartbeat$/gm)].map((m) => m.index)
+    expect(started).toBeGreaterThanOrEqual(0)
+    expect(done).toBeGreaterThan(started)
+    expect(beats.filter((at) => at > started && at < done).length).toBeGreaterThanOrEqual(2)
+    expect(text.slice(done)).not.toMatch(/^: heartbeat$/m)
+  })
+})
