@@ -39,7 +39,6 @@ export const read = (
     const clock = yield* Effect.clock
     const sse = CozeSse.makeParser()
     const translator = makeTranslator(progress, ctx)
-    const decoder = new TextDecoder()
     let lastEventAt = clock.unsafeCurrentTimeMillis()
     let first = true
     let timedOut: Errors.BotGatewayError | undefined
@@ -72,7 +71,7 @@ export const read = (
     const loop: Loop = Channel.readWithCause({
       onInput: (chunk: Chunk.Chunk<Uint8Array>) => {
         const events: Array<CozeSse.SseEvent> = []
-        for (const bytes of chunk) for (const event of sse.feed(decoder.decode(bytes, { stream: true }))) events.push(event)
+        for (const bytes of chunk) for (const event of sse.feed(bytes)) events.push(event)
         return pass(events, loop)
       },
       onFailure: (cause) =>
@@ -81,10 +80,9 @@ export const read = (
           onSome: (e) => logged(timedOut ?? CozeErrors.fromHttpClientError(e, ctx))
         })),
       onDone: () => {
-        const rest = sse.feed(decoder.decode())
         const last = sse.end()
         if (Either.isLeft(last)) return Channel.fromEffect(logged(CozeErrors.malformed(last.left.message, ctx)))
-        return pass([...rest, ...last.right], end)
+        return pass(last.right, end)
       }
     })
 

@@ -9,10 +9,10 @@ export interface SseEvent {
 /** The byte stream ended inside a line, or a field could not be read. */
 export class SseError extends Data.TaggedError("SseError")<{ readonly message: string }> {}
 
-/** Splits SSE text into events as it arrives, in any pieces. */
+/** Splits an SSE byte stream into events as it arrives, cut anywhere (inside a UTF-8 character too). */
 export interface SseParser {
-  /** The events the text completes (none while a line is still open). */
-  readonly feed: (text: string) => Array<SseEvent>
+  /** The events these bytes complete (none while a line is still open). */
+  readonly feed: (bytes: Uint8Array) => Array<SseEvent>
   /** The stream ended: an event still open after a line break is dispatched; text after the last line break is an error. */
   readonly end: () => Either.Either<Array<SseEvent>, SseError>
 }
@@ -23,6 +23,7 @@ export interface SseParser {
  * cleanly after a line break is dispatched (Coze's SDK dispatches on `data`).
  */
 export const makeParser = (): SseParser => {
+  const decoder = new TextDecoder()
   let buffer = ""
   let event: string | undefined
   let data: Array<string> = []
@@ -50,7 +51,7 @@ export const makeParser = (): SseParser => {
     }
   }
 
-  const feed = (text: string): Array<SseEvent> => {
+  const lines = (text: string): Array<SseEvent> => {
     buffer += text
     const out: Array<SseEvent> = []
     let start = 0
@@ -64,11 +65,11 @@ export const makeParser = (): SseParser => {
   }
 
   const end = (): Either.Either<Array<SseEvent>, SseError> => {
+    const out = lines(decoder.decode())
     if (buffer.trim() !== "") return Either.left(new SseError({ message: `stream ended inside a line: ${buffer.slice(0, 200)}` }))
-    const out: Array<SseEvent> = []
     dispatch(out)
     return Either.right(out)
   }
 
-  return { feed, end }
+  return { feed: (bytes) => lines(decoder.decode(bytes, { stream: true })), end }
 }

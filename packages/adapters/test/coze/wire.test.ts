@@ -18,13 +18,11 @@ const chunked = (text: string, cuts: ReadonlyArray<number>) => {
   return parts
 }
 
-/** The events of a parser fed the parts as a reader would (text decoded across cuts), then the end. */
+/** The events of a parser fed the parts in turn, then the end. */
 const decodeAll = (parts: ReadonlyArray<Uint8Array>) =>
   Effect.suspend(() => {
     const parser = CozeSse.makeParser()
-    const decoder = new TextDecoder()
-    const events = parts.flatMap((part) => parser.feed(decoder.decode(part, { stream: true })))
-    events.push(...parser.feed(decoder.decode()))
+    const events = parts.flatMap((part) => parser.feed(part))
     return Either.match(parser.end(), { onLeft: Effect.fail, onRight: (rest) => Effect.succeed([...events, ...rest]) })
   })
 
