@@ -83,17 +83,20 @@ const chat = Effect.gen(function*() {
     const gateway = yield* BotGateway
     const visitorId = Ids.VisitorId.make(option("--visitor") ?? "cli-visitor")
     let pending: Option.Option<BotEvent.BotEvent & { _tag: "ToolCallsRequired" }> = Option.none()
-    yield* gateway.stream({
+    const shown = show(calls, followUps)
+    // The gateway hands the events over batch by batch (what arrived together).
+    yield* gateway.run({
       botId: Ids.BotId.make(botId),
       visitorId,
       upstreamConversationId: Option.none(),
       locale: "en",
       text: question,
       context: { page: "cli" }
-    }).pipe(
-      Stream.tap((e) => (e._tag === "ToolCallsRequired" ? Effect.sync(() => (pending = Option.some(e))) : Effect.void)),
-      Stream.runForEach(show(calls, followUps))
-    )
+    }, (events) =>
+      Effect.forEach(events, (e) => {
+        if (e._tag === "ToolCallsRequired") pending = Option.some(e)
+        return shown(e)
+      }, { discard: true }))
     // A real server answers tool calls from its catalog (the domain does); this CLI has none.
     for (const required of Option.toArray(pending)) {
       console.log(`\n[the bot asks for ${required.calls.map((c) => `${c.name}(${JSON.stringify(c.arguments)})`).join(", ")}]`)
@@ -103,7 +106,7 @@ const chat = Effect.gen(function*() {
         upstreamConversationId: required.upstreamConversationId,
         chatId: required.chatId,
         outputs: required.calls.map((c) => ({ toolCallId: c.id, output: "No catalog in this example: nothing found." }))
-      }).pipe(Stream.runForEach(show(calls, followUps)))
+      }, (events) => Effect.forEach(events, shown, { discard: true }))
     }
   }).pipe(Effect.provide(layer.pipe(Layer.provide(FetchHttpClient.layer))))
   for (const call of calls) console.log(`function call: ${call.name} ${JSON.stringify(call.arguments)}`)

@@ -20,6 +20,7 @@ export * as Shop from "./model/Shop.js"
 
 export { AdminDirectory } from "./ports/AdminDirectory.js"
 export { BotGateway } from "./ports/BotGateway.js"
+export * as BotEventSink from "./ports/BotEventSink.js"
 export { ConversationStore } from "./ports/ConversationStore.js"
 export { ProductCatalog } from "./ports/ProductCatalog.js"
 export { RealtimeHub } from "./ports/RealtimeHub.js"

@@ -18,8 +18,7 @@ const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
   const bot = ScriptedBotGateway.make({ reply: () => [] }).service
   const gateway: BotGateway.Service = {
     ...bot,
-    stream: () =>
-      Stream.acquireRelease(Effect.sync(() => { calls++; open++ }), () => Effect.sync(() => { open-- })).pipe(Stream.flatMap(() => Stream.never))
+    run: () => Effect.acquireUseRelease(Effect.sync(() => { calls++; open++ }), () => Effect.never, () => Effect.sync(() => { open-- }))
   }
   // The refused write takes a while, so that the early bot call is surely under way when it fails.
   const failing = Effect.zipRight(Effect.sleep("20 millis"), Effect.fail(new Errors.StoreError({ operation: refuse, message: "disk full" })))

@@ -42,8 +42,8 @@ export const make = (
     const bots = CozeBots.make(deps)
     const poll = resolved.mode === "poll"
     return {
-      stream: (turn) => (poll ? pollTurn(deps, turn) : streamTurn(deps, turn)),
-      submitToolOutputs: (outputs) => (poll ? pollToolOutputs(deps, outputs) : streamToolOutputs(deps, outputs)),
+      run: (turn, onEvents) => (poll ? pollTurn(deps, turn, onEvents) : streamTurn(deps, turn, onEvents)),
+      submitToolOutputs: (outputs, onEvents) => (poll ? pollToolOutputs(deps, outputs, onEvents) : streamToolOutputs(deps, outputs, onEvents)),
       cancel: (conversationId, chatId) => cancelChat(deps, "", conversationId, chatId),
       listBots: bots.listBots,
       createBot: bots.createBot,

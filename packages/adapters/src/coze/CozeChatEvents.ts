@@ -30,10 +30,18 @@ export interface Ending {
   readonly logged: Errors.BotGatewayError
 }
 
-const decode = <A, I>(schema: Schema.Schema<A, I>, text: string, what: string, ctx: CozeErrors.FailureContext): Either.Either<A, Ending> => {
+type Decoder<A> = (input: unknown) => Either.Either<A, { readonly message: string }>
+// Built once: each runs for every event of every streamed reply.
+const decodeChat: Decoder<WireChat> = Schema.decodeUnknownEither(WireChatSchema)
+const decodeDelta: Decoder<typeof WireDelta.Type> = Schema.decodeUnknownEither(WireDelta)
+const decodeMessage: Decoder<typeof WireMessage.Type> = Schema.decodeUnknownEither(WireMessage)
+const decodeFailed: Decoder<WireChatFailed> = Schema.decodeUnknownEither(WireChatFailed)
+const decodeError: Decoder<typeof WireError.Type> = Schema.decodeUnknownEither(WireError)
+
+const decode = <A>(decoder: Decoder<A>, text: string, what: string, ctx: CozeErrors.FailureContext): Either.Either<A, Ending> => {
   const parsed = parseLossless(text)
   const decoded = Either.isRight(parsed)
-    ? Either.mapLeft(Schema.decodeUnknownEither(schema)(parsed.right), (e) => e.message)
+    ? Either.mapLeft(decoder(parsed.right), (e) => e.message)
     : Either.left(parsed.left.message)
   return Either.mapLeft(decoded, (detail) => ({
     error: CozeErrors.malformed(`${what}: ${detail.slice(0, 300)}`, ctx),
@@ -127,7 +135,7 @@ export interface Translator {
  */
 export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureContext): Translator => {
   const chat = (data: string, name: string) =>
-    Either.map(decode(WireChatSchema, data, name, ctx), (c) => {
+    Either.map(decode(decodeChat, data, name, ctx), (c) => {
       progress.conversationId = c.conversation_id
       progress.chatId = c.id
       return c
@@ -143,10 +151,10 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
       case "conversation.chat.in_progress":
         return Either.map(chat(event.data, event.event), () => none)
       case "conversation.message.delta":
-        return Either.map(decode(WireDelta, event.data, event.event, ctx), (m) =>
+        return Either.map(decode(decodeDelta, event.data, event.event, ctx), (m) =>
           (m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
-        return Either.map(decode(WireMessage, event.data, event.event, ctx), completedMessage)
+        return Either.map(decode(decodeMessage, event.data, event.event, ctx), completedMessage)
       case "conversation.chat.requires_action":
         return Either.map(chat(event.data, event.event), (c) => {
           progress.terminal = true
@@ -158,12 +166,12 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
           return [E.TurnCompleted({ usage: toUsage(c.usage) })]
         })
       case "conversation.chat.failed":
-        return Either.flatMap(decode(WireChatFailed, event.data, event.event, ctx), (failed) => {
+        return Either.flatMap(decode(decodeFailed, event.data, event.event, ctx), (failed) => {
           progress.terminal = true
           return Either.left(ending(failureOf(failed, ctx)))
         })
       case "error":
-        return Either.flatMap(decode(WireError, event.data, event.event, ctx), (e) => Either.left(ending(CozeErrors.fromCode(e.code, e.msg, ctx))))
+        return Either.flatMap(decode(decodeError, event.data, event.event, ctx), (e) => Either.left(ending(CozeErrors.fromCode(e.code, e.msg, ctx))))
       default:
         return Either.right(none)
     }

@@ -1,6 +1,6 @@
 import { HttpClientRequest } from "@effect/platform"
 import type { Errors } from "@chatbot-node/domain"
-import { Effect, Option, Schema, Stream } from "effect"
+import { Effect, Option, Schema } from "effect"
 import type { ChatProgress } from "./CozeChatEvents.js"
 import type { CozeDeps } from "./CozeDeps.js"
 import * as CozeRetry from "./CozeRetry.js"
@@ -42,19 +42,19 @@ export const abandon = (deps: CozeDeps, session: string, progress: () => ChatPro
   })
 
 /**
- * Runs a chat's events holding the conversation's lock (when it has one), and cancels the upstream
- * chat if the stream ends before the chat is over (the visitor left, the server shuts down, an error).
+ * Runs a chat call holding the conversation's lock (when it has one), and cancels the upstream
+ * chat if the call ends before the chat is over (the visitor left, the server shuts down, an error).
  */
-export const guard = <A>(
+export const guard = <A, E>(
   deps: CozeDeps,
   session: string,
   conversationId: Option.Option<string>,
   progress: () => ChatProgress,
-  events: Stream.Stream<A, Errors.BotGatewayError>
-): Stream.Stream<A, Errors.BotGatewayError> => {
-  const guarded = Stream.ensuring(events, abandon(deps, session, progress))
+  call: Effect.Effect<A, E>
+): Effect.Effect<A, E> => {
+  const guarded = Effect.ensuring(call, abandon(deps, session, progress))
   return Option.match(conversationId, {
     onNone: () => guarded,
-    onSome: (id) => Stream.unwrapScoped(Effect.as(deps.locks.hold(id), guarded))
+    onSome: (id) => Effect.scoped(Effect.zipRight(deps.locks.hold(id), guarded))
   })
 }

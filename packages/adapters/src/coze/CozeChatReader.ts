@@ -1,13 +1,13 @@
-import type { BotEvent, Errors } from "@chatbot-node/domain"
-import type { HttpClientError } from "@effect/platform"
-import { Cause, Channel, Chunk, Duration, Effect, Either, ExecutionStrategy, Exit, Option, Scope, Stream } from "effect"
+import type { BotEventSink, Errors } from "@chatbot-node/domain"
+import { Duration, Effect, Either, ExecutionStrategy, Exit, Option, Scope } from "effect"
 import { type ChatProgress, type Ending, makeTranslator } from "./CozeChatEvents.js"
 import * as CozeErrors from "./CozeErrors.js"
 import * as CozeSse from "./CozeSse.js"
+import type { BodyRead } from "./ResponseBody.js"
 
 /** An opened SSE response (see `CozeHttp.sse`): aborted when the scope it was opened in closes. */
 export interface OpenedChat {
-  readonly body: Stream.Stream<Uint8Array, HttpClientError.ResponseError>
+  readonly read: BodyRead
   readonly logId: string | undefined
 }
 
@@ -18,24 +18,23 @@ export interface ReadTimeouts {
   readonly onTimeout: (first: boolean) => Errors.BotGatewayError
 }
 
-type Event = BotEvent.BotEvent
-type Loop = Channel.Channel<Chunk.Chunk<Event>, Chunk.Chunk<Uint8Array>, Errors.BotGatewayError, HttpClientError.ResponseError, unknown, unknown>
-
 /**
- * Sends a streamed chat request and reads its response into `BotEvent`s. Each read of the body
- * is decoded, split into SSE events and translated in one step (the answer deltas of one message
- * in it merged into one). One watchdog per stream, not a timer per read, aborts the request when
- * no event came within `first` of the start or within `idle` of the previous event; the stream
- * then fails as a timeout. It ends at `done` and fails if the body ends before the chat is over;
- * every failure is logged once, with Coze's log id when there is one.
+ * Sends a streamed chat request and hands its response to `onEvents` as `BotEvent`s. Each read of
+ * the body is decoded, split into SSE events and translated in one step (the answer deltas of one
+ * message in it merged into one), then handed over before the next read. One watchdog per call,
+ * not a timer per read, aborts the request when no event came within `first` of the start or
+ * within `idle` of the previous event; the call then fails as a timeout. It ends at `done` and
+ * fails if the body ends before the chat is over; every failure of Coze's is logged once, with
+ * Coze's log id when there is one. A failure of `onEvents` ends the call as it is.
  */
-export const read = (
+export const read = <E>(
   open: Effect.Effect<OpenedChat, Errors.BotGatewayError, Scope.Scope>,
   progress: ChatProgress,
   ctx: { readonly path: string; logId?: string | undefined },
-  timeouts: ReadTimeouts
-): Stream.Stream<Event, Errors.BotGatewayError> =>
-  Stream.unwrapScoped(Effect.gen(function*() {
+  timeouts: ReadTimeouts,
+  onEvents: BotEventSink.BotEventSink<E>
+): Effect.Effect<void, Errors.BotGatewayError | E> =>
+  Effect.scoped(Effect.gen(function*() {
     const clock = yield* Effect.clock
     const sse = CozeSse.makeParser()
     const translator = makeTranslator(progress, ctx)
@@ -50,41 +49,22 @@ export const read = (
       timedOut = timeouts.onTimeout(first)
       return Scope.close(request, Exit.void)
     })
-    // Interruptible even when the stream is run from an uninterruptible region, or its end would wait for the watchdog.
+    // Interruptible even when the call is run from an uninterruptible region, or its end would wait for the watchdog.
     yield* Effect.forkScoped(Effect.interruptible(watchdog))
 
     const logged = (error: Errors.BotGatewayError, shown: Errors.BotGatewayError = error) =>
       Effect.zipRight(CozeErrors.logFailure(shown, ctx), Effect.fail(error))
-    const failEnding = (e: Ending) => Channel.fromEffect(logged(e.error, e.logged))
-    const end = Channel.suspend(() => Option.match(translator.ended(), { onNone: () => Channel.void, onSome: failEnding }))
+    const failEnding = (e: Ending) => logged(e.error, e.logged)
 
-    /** Translates the events of one read; what comes next: more reads, the end, or a failure. */
-    const pass = (events: ReadonlyArray<CozeSse.SseEvent>, next: Loop): Loop => {
-      if (events.length === 0) return next
+    /** Translates the events of one read and hands them over; whether the chat goes on. */
+    const pass = (events: ReadonlyArray<CozeSse.SseEvent>): Effect.Effect<boolean, Errors.BotGatewayError | E> => {
+      if (events.length === 0) return Effect.succeed(true)
       lastEventAt = clock.unsafeCurrentTimeMillis()
       first = false
       const translated = translator.push(events)
-      const then = translated.end === "more" ? next : translated.end === "done" ? Channel.void : failEnding(translated.end)
-      return translated.events.length === 0 ? then : Channel.zipRight(Channel.write(Chunk.unsafeFromArray(translated.events)), then)
+      const then = translated.end === "more" ? Effect.succeed(true) : translated.end === "done" ? Effect.succeed(false) : failEnding(translated.end)
+      return translated.events.length === 0 ? then : Effect.zipRight(onEvents(translated.events), then)
     }
-
-    const loop: Loop = Channel.readWithCause({
-      onInput: (chunk: Chunk.Chunk<Uint8Array>) => {
-        const events: Array<CozeSse.SseEvent> = []
-        for (const bytes of chunk) for (const event of sse.feed(bytes)) events.push(event)
-        return pass(events, loop)
-      },
-      onFailure: (cause) =>
-        Channel.fromEffect(Option.match(Cause.failureOption(cause), {
-          onNone: () => Effect.failCause(cause as Cause.Cause<never>),
-          onSome: (e) => logged(timedOut ?? CozeErrors.fromHttpClientError(e, ctx))
-        })),
-      onDone: () => {
-        const last = sse.end()
-        if (Either.isLeft(last)) return Channel.fromEffect(logged(CozeErrors.malformed(last.left.message, ctx)))
-        return pass(last.right, end)
-      }
-    })
 
     const opened = yield* open.pipe(
       Scope.extend(request),
@@ -92,5 +72,19 @@ export const read = (
       Effect.catchAll((e) => (timedOut === undefined ? Effect.fail(e) : logged(timedOut)))
     )
     ctx.logId = opened.logId
-    return Stream.pipeThroughChannel(opened.body, loop)
+    const next = Effect.catchAll(opened.read, (e) => logged(timedOut ?? CozeErrors.fromHttpClientError(e, ctx)))
+
+    for (;;) {
+      const pieces = yield* next
+      if (Option.isNone(pieces)) break
+      const events: Array<CozeSse.SseEvent> = []
+      for (const bytes of pieces.value) for (const event of sse.feed(bytes)) events.push(event)
+      if (!(yield* pass(events))) return
+    }
+    const last = sse.end()
+    if (Either.isLeft(last)) return yield* logged(CozeErrors.malformed(last.left.message, ctx))
+    if (yield* pass(last.right)) {
+      const ended = translator.ended()
+      if (Option.isSome(ended)) return yield* failEnding(ended.value)
+    }
   }))

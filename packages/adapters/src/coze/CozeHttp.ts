@@ -1,10 +1,12 @@
 import { HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import type { Errors } from "@chatbot-node/domain"
-import { Clock, Effect, Either, Option, Redacted, Schema, type Scope, Stream } from "effect"
+import { Clock, Effect, Either, Option, Redacted, Schema, type Scope } from "effect"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import * as CozeErrors from "./CozeErrors.js"
 import { Envelope } from "./CozeWire.js"
 import { parseLossless } from "./LosslessJson.js"
+import * as ResponseBody from "./ResponseBody.js"
+import type { BodyRead } from "./ResponseBody.js"
 
 /** Coze's HTTP surface: base URL and proxy secret applied, every failure mapped and logged. */
 export interface CozeHttp {
@@ -21,17 +23,13 @@ export interface CozeHttp {
   ) => Effect.Effect<A, Errors.BotGatewayError>
   /**
    * Opens an SSE response; a JSON body (an error envelope) or a bad status fails before any event.
-   * The request (and its body) is aborted when the caller's scope closes. The body's failures are
-   * the platform's, for the reader to map (`CozeErrors.fromHttpClientError`).
+   * Its body is read with `read`; the request (and its body) is aborted when the caller's scope
+   * closes. The reads' failures are the platform's, for the reader to map (`CozeErrors.fromHttpClientError`).
    */
   readonly sse: (
     request: HttpClientRequest.HttpClientRequest,
     path: string
-  ) => Effect.Effect<
-    { readonly body: Stream.Stream<Uint8Array, HttpClientError.ResponseError>; readonly logId: string | undefined },
-    Errors.BotGatewayError,
-    Scope.Scope
-  >
+  ) => Effect.Effect<{ readonly read: BodyRead; readonly logId: string | undefined }, Errors.BotGatewayError, Scope.Scope>
 }
 
 const failed = (error: Errors.BotGatewayError, ctx: CozeErrors.FailureContext) =>
@@ -125,7 +123,7 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
           )
           return yield* failed(error.error, error.ctx)
         }
-        return { body: response.stream, logId }
+        return { read: yield* ResponseBody.reader(response), logId }
       })
 
     return { text, json, sse }

@@ -1,6 +1,6 @@
 import { HttpClientRequest } from "@effect/platform"
-import { BotEvent, type BotTurn, type Errors, type ToolOutputs } from "@chatbot-node/domain"
-import { Duration, Effect, Option, type Redacted, Schema, Stream } from "effect"
+import { BotEvent, type BotEventSink, type BotTurn, type Errors, type ToolOutputs } from "@chatbot-node/domain"
+import { Duration, Effect, Option, type Redacted, Schema } from "effect"
 import { type ChatProgress, completedMessage, failureOf, toolCallsOf } from "./CozeChatEvents.js"
 import { guard } from "./CozeChatLifecycle.js"
 import { chatRequest, type CozeDeps, toolOutputsRequest } from "./CozeDeps.js"
@@ -75,40 +75,32 @@ const finish = (deps: CozeDeps, session: string, created: WireChat, progress: Ch
       events.push(...completedMessage(message))
     }
     events.push(chat.status === "requires_action" ? toolCallsOf(chat) : E.TurnCompleted({ usage: toUsage(chat.usage) }))
-    return Stream.fromIterable(events)
+    return events
   })
 
-const run = (
+const run = <E>(
   deps: CozeDeps,
   session: string,
   path: string,
   conversationId: Option.Option<string>,
   request: (token: Redacted.Redacted<string>) => HttpClientRequest.HttpClientRequest,
   progress: ChatProgress,
-  announce: boolean
-): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> => {
-  const created = CozeRetry.effect(
-    deps.auth,
-    deps.options,
-    session,
-    (token) => deps.http.json(request(token), path, WireChatSchema)
-  )
-  const events = Stream.unwrap(
-    Effect.map(created, (chat) => {
-      progress.conversationId = chat.conversation_id
-      progress.chatId = chat.id
-      const started = announce
-        ? Stream.make(E.TurnStarted({ upstreamConversationId: chat.conversation_id, chatId: chat.id }))
-        : Stream.empty
-      return Stream.concat(started, Stream.unwrap(finish(deps, session, chat, progress)))
-    })
-  )
-  return guard(deps, session, conversationId, () => progress, events)
+  announce: boolean,
+  onEvents: BotEventSink.BotEventSink<E>
+): Effect.Effect<void, Errors.BotGatewayError | E> => {
+  const call = Effect.gen(function*() {
+    const chat = yield* CozeRetry.effect(deps.auth, deps.options, session, (token) => deps.http.json(request(token), path, WireChatSchema))
+    progress.conversationId = chat.conversation_id
+    progress.chatId = chat.id
+    if (announce) yield* onEvents([E.TurnStarted({ upstreamConversationId: chat.conversation_id, chatId: chat.id })])
+    yield* onEvents(yield* finish(deps, session, chat, progress))
+  })
+  return guard(deps, session, conversationId, () => progress, call)
 }
 
 /** A turn on the JSON endpoint: create (`stream: false`), poll retrieve, then list the chat's messages. */
-export const pollTurn = (deps: CozeDeps, turn: BotTurn): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> =>
-  Stream.suspend(() =>
+export const pollTurn = <E>(deps: CozeDeps, turn: BotTurn, onEvents: BotEventSink.BotEventSink<E>) =>
+  Effect.suspend(() =>
     run(
       deps,
       turn.visitorId,
@@ -116,16 +108,14 @@ export const pollTurn = (deps: CozeDeps, turn: BotTurn): Stream.Stream<BotEvent.
       turn.upstreamConversationId,
       chatRequest(turn, false),
       { conversationId: Option.getOrUndefined(turn.upstreamConversationId), chatId: undefined, terminal: false },
-      true
+      true,
+      onEvents
     )
   )
 
 /** Tool outputs on the JSON endpoint (`stream: false`), then the same polling. */
-export const pollToolOutputs = (
-  deps: CozeDeps,
-  outputs: ToolOutputs
-): Stream.Stream<BotEvent.BotEvent, Errors.BotGatewayError> =>
-  Stream.suspend(() =>
+export const pollToolOutputs = <E>(deps: CozeDeps, outputs: ToolOutputs, onEvents: BotEventSink.BotEventSink<E>) =>
+  Effect.suspend(() =>
     run(
       deps,
       outputs.visitorId,
@@ -133,6 +123,7 @@ export const pollToolOutputs = (
       Option.some(outputs.upstreamConversationId),
       toolOutputsRequest(outputs, false),
       { conversationId: outputs.upstreamConversationId, chatId: outputs.chatId, terminal: false },
-      false
+      false,
+      onEvents
     )
   )

@@ -1,5 +1,5 @@
 import type { Errors } from "@chatbot-node/domain"
-import { Duration, Effect, Option, type Redacted, Stream } from "effect"
+import { Duration, Effect, Option, Predicate, type Redacted } from "effect"
 import type { CozeAuth } from "./CozeAuth.js"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 
@@ -67,71 +67,49 @@ const announce = (error: Errors.BotGatewayError, plan: RetryPlan) =>
     })
   )
 
-/** Runs `attempt` with the session's token, retrying by `decide` (a refused token exchange is not retried). */
-export const effect = <A>(
+/** When a failed attempt may be tried again, besides `decide`, and what runs before it is. */
+export interface RetryOptions {
+  /** False once the attempt has shown something that must not be shown twice (e.g. text). */
+  readonly retryable?: () => boolean
+  /** Runs between attempts (e.g. to cancel an abandoned upstream chat). */
+  readonly beforeRetry?: Effect.Effect<void>
+}
+
+const isGatewayError = (error: unknown): error is Errors.BotGatewayError =>
+  Predicate.isTagged(error, "BotGatewayError")
+
+/**
+ * Runs `attempt` with the session's token, retrying its Coze failures by `decide` (a refused token
+ * exchange is not retried) while `retryable` holds. Any other failure (`X`) ends it as it is.
+ */
+export const effect = <A, X = never>(
   auth: CozeAuth,
   options: ResolvedCozeOptions,
   session: string,
-  attempt: (token: Redacted.Redacted<string>) => Effect.Effect<A, Errors.BotGatewayError>
-): Effect.Effect<A, Errors.BotGatewayError> => {
-  const loop = (state: RetryState): Effect.Effect<A, Errors.BotGatewayError> => {
+  attempt: (token: Redacted.Redacted<string>) => Effect.Effect<A, Errors.BotGatewayError | X>,
+  retry: RetryOptions = {}
+): Effect.Effect<A, Errors.BotGatewayError | X> => {
+  const loop = (state: RetryState): Effect.Effect<A, Errors.BotGatewayError | X> => {
     let used: Redacted.Redacted<string> | undefined
     return auth.token(session).pipe(
-      Effect.tap((token) => (used = token)),
-      Effect.flatMap(attempt),
-      Effect.catchAll((error) =>
-        Option.match(used === undefined && error.reason === "auth" ? Option.none() : decide(error, state, options, auth.refreshable), {
-          onNone: () => Effect.fail(error),
-          onSome: (plan) =>
-            announce(error, plan).pipe(
-              Effect.zipRight(plan.refreshAuth && used ? auth.invalidate(session, used) : Effect.void),
-              Effect.zipRight(Effect.sleep(plan.delay)),
-              Effect.zipRight(Effect.suspend(() => loop(plan.next)))
-            )
-        })
-      )
+      Effect.flatMap((token) => {
+        used = token
+        return attempt(token)
+      }),
+      Effect.catchAll((error: Errors.BotGatewayError | X) => {
+        if (!isGatewayError(error)) return Effect.fail(error)
+        const plan = (used === undefined && error.reason === "auth") || retry.retryable?.() === false
+          ? Option.none<RetryPlan>()
+          : decide(error, state, options, auth.refreshable)
+        if (Option.isNone(plan)) return Effect.fail(error)
+        return announce(error, plan.value).pipe(
+          Effect.zipRight(plan.value.refreshAuth && used ? auth.invalidate(session, used) : Effect.void),
+          Effect.zipRight(retry.beforeRetry ?? Effect.void),
+          Effect.zipRight(Effect.sleep(plan.value.delay)),
+          Effect.zipRight(Effect.suspend(() => loop(plan.value.next)))
+        )
+      })
     )
   }
   return Effect.suspend(() => loop(initial))
 }
-
-/**
- * Runs a streamed `attempt` with the session's token, retrying by `decide` only while no element
- * for which `committed` holds has been emitted (never once text reached the caller). `beforeRetry`
- * runs between attempts (e.g. to cancel an abandoned upstream chat).
- */
-export const stream = <A>(
-  auth: CozeAuth,
-  options: ResolvedCozeOptions,
-  session: string,
-  attempt: (token: Redacted.Redacted<string>) => Stream.Stream<A, Errors.BotGatewayError>,
-  committed: (a: A) => boolean,
-  beforeRetry: Effect.Effect<void>
-): Stream.Stream<A, Errors.BotGatewayError> =>
-  Stream.suspend(() => {
-    let isCommitted = false
-    const loop = (state: RetryState): Stream.Stream<A, Errors.BotGatewayError> => {
-      let used: Redacted.Redacted<string> | undefined
-      return Stream.unwrap(Effect.map(auth.token(session), (token) => ((used = token), attempt(token)))).pipe(
-        Stream.mapChunks((chunk) => {
-          if (!isCommitted) for (const a of chunk) isCommitted ||= committed(a)
-          return chunk
-        }),
-        Stream.catchAll((error) => {
-          const plan = isCommitted || (used === undefined && error.reason === "auth")
-            ? Option.none<RetryPlan>()
-            : decide(error, state, options, auth.refreshable)
-          if (Option.isNone(plan)) return Stream.fail(error)
-          return Stream.unwrap(
-            announce(error, plan.value).pipe(
-              Effect.zipRight(plan.value.refreshAuth && used ? auth.invalidate(session, used) : Effect.void),
-              Effect.zipRight(beforeRetry),
-              Effect.zipRight(Effect.sleep(plan.value.delay)),
-              Effect.as(loop(plan.value.next))
-            )
-          )
-        })
-      )
-    }
-    return loop(initial)
-  })

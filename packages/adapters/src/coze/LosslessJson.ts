@@ -1,27 +1,40 @@
 import { Either } from "effect"
 
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9"
+const QUOTE = 34
+const BACKSLASH = 92
+const MINUS = 45
+const isDigit = (c: number): boolean => c >= 48 && c <= 57
+/** A character of a JSON number literal: digit, `.`, `e`, `E`, `+`, `-`. */
+const isNumberChar = (c: number): boolean => isDigit(c) || c === 46 || c === 101 || c === 69 || c === 43 || c === MINUS
+
+/**
+ * Whether `text` may hold an integer literal of 16 digits or more outside a string: a number only
+ * ever follows `:`, `[` or `,` (and whitespace), so text without such a run of digits after one of
+ * them has nothing to quote. Text inside a string can match too; it then takes the full scan.
+ */
+const mayHoldUnsafeInteger = /[:[,]\s*-?\d{16}/
 
 /**
  * Quotes every integer literal outside strings that a JS number cannot hold exactly (e.g. Coze's
  * unquoted 19-digit `plugin_id`), so that `JSON.parse` keeps it as the original digits.
  */
 export const quoteUnsafeIntegers = (text: string): string => {
+  if (!mayHoldUnsafeInteger.test(text)) return text
   let out = ""
   let from = 0
   let i = 0
   while (i < text.length) {
-    const c = text[i]
-    if (c === "\"") {
+    const c = text.charCodeAt(i)
+    if (c === QUOTE) {
       i++
-      while (i < text.length && text[i] !== "\"") i += text[i] === "\\" ? 2 : 1
+      while (i < text.length && text.charCodeAt(i) !== QUOTE) i += text.charCodeAt(i) === BACKSLASH ? 2 : 1
       i++
       continue
     }
-    if (c === "-" || isDigit(c)) {
+    if (c === MINUS || isDigit(c)) {
       const start = i
       i++
-      while (i < text.length && /[0-9.eE+-]/.test(text[i] as string)) i++
+      while (i < text.length && isNumberChar(text.charCodeAt(i))) i++
       const token = text.slice(start, i)
       if (/^-?\d+$/.test(token) && !Number.isSafeInteger(Number(token))) {
         out += text.slice(from, start) + "\"" + token + "\""

@@ -1,5 +1,5 @@
-import { BotGateway, type Errors } from "@chatbot-node/domain"
-import { Context, Effect, Layer, Option, Redacted, Stream } from "effect"
+import { BotGateway, Errors } from "@chatbot-node/domain"
+import { Context, Effect, Layer, Option, Redacted } from "effect"
 import type Koa from "koa"
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client"
 
@@ -58,24 +58,25 @@ export const meterBotGateway: Layer.Layer<BotGateway, never, BotGateway | Metric
     const inner = yield* BotGateway
     const metrics = yield* Metrics
     const count = countFailure(metrics)
+    // A call's failure may be its sink's (the caller's): a nested call's failure passed on is counted once.
+    const counted = new WeakSet<Errors.BotGatewayError>()
+    const countOwn = (e: unknown) =>
+      e instanceof Errors.BotGatewayError && !counted.has(e) ? Effect.zipRight(Effect.sync(() => counted.add(e)), count(e)) : Effect.void
     return {
       ...inner,
-      stream: (turn) =>
-        Stream.suspend(() => {
+      run: (turn, onEvents) =>
+        Effect.suspend(() => {
           const started = performance.now()
           let first = true
-          return inner.stream(turn).pipe(
-            Stream.tap((event) =>
-              Effect.sync(() => {
-                if (first && event._tag === "TextDelta") {
-                  first = false
-                  metrics.timeToFirstToken.observe((performance.now() - started) / 1000)
-                }
-              })),
-            Stream.tapError(count)
-          )
+          return inner.run(turn, (events) => {
+            if (first && events.some((event) => event._tag === "TextDelta")) {
+              first = false
+              metrics.timeToFirstToken.observe((performance.now() - started) / 1000)
+            }
+            return onEvents(events)
+          }).pipe(Effect.tapError(countOwn))
         }),
-      submitToolOutputs: (outputs) => inner.submitToolOutputs(outputs).pipe(Stream.tapError(count)),
+      submitToolOutputs: (outputs, onEvents) => inner.submitToolOutputs(outputs, onEvents).pipe(Effect.tapError(countOwn)),
       cancel: (a, b) => inner.cancel(a, b).pipe(Effect.tapError(count)),
       listBots: inner.listBots.pipe(Effect.tapError(count)),
       createBot: (bot) => inner.createBot(bot).pipe(Effect.tapError(count))

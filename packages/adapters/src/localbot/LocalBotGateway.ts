@@ -1,4 +1,4 @@
-import { BotEvent, BotGateway, Errors, Ids } from "@chatbot-node/domain"
+import { BotEvent, BotEventSink, BotGateway, Errors, Ids } from "@chatbot-node/domain"
 import type { BotTurn, Locale } from "@chatbot-node/domain"
 import { Duration, Effect, Layer, Option, Random, Stream } from "effect"
 import { demoBot } from "../catalog/demo/DemoCatalog.js"
@@ -70,8 +70,8 @@ export const make = (options: LocalBotOptions = {}): BotGateway.Service => {
       ? Effect.void
       : Effect.flatMap(Random.nextIntBetween(Math.max(0, delay.min), delay.max + 1), (ms) => Effect.sleep(Duration.millis(ms)))
   return {
-    stream: (turn) =>
-      Stream.suspend(() => {
+    run: (turn, onEvents) =>
+      BotEventSink.runStream(Stream.suspend(() => {
         const upstream = Option.getOrElse(turn.upstreamConversationId, () => `demo-${Ids.randomToken()}`)
         const chatId = `demo-chat-${Ids.randomToken()}`
         const messageId = `demo-msg-${Ids.randomToken()}`
@@ -86,9 +86,9 @@ export const make = (options: LocalBotOptions = {}): BotGateway.Service => {
           BotEvent.BotEvent.TurnCompleted({ usage: Option.none() })
         ])
         return Stream.concat(Stream.concat(head, deltas), tail)
-      }),
+      }), onEvents),
     submitToolOutputs: () =>
-      Stream.fail(new Errors.BotGatewayError({ reason: "bad_request", message: "the demo bot asks for no tool outputs" })),
+      Effect.fail(new Errors.BotGatewayError({ reason: "bad_request", message: "the demo bot asks for no tool outputs" })),
     cancel: () => Effect.void,
     listBots: Effect.succeed([demoBot]),
     createBot: () => Effect.fail(new Errors.BotGatewayError({ reason: "permission", message: "the demo bot cannot create bots" }))

@@ -1,5 +1,5 @@
 import { BotGateway } from "@chatbot-node/domain"
-import { Bot, BotEvent, Errors, Ids } from "@chatbot-node/domain"
+import { Bot, BotEvent, BotEventSink, Errors, Ids } from "@chatbot-node/domain"
 import type { BotTurn, ToolOutputs } from "@chatbot-node/domain"
 import { Effect, Layer, Option, Stream } from "effect"
 
@@ -41,13 +41,16 @@ export const make = (script: Script) => {
       () => Effect.sync(() => { running-- })
     ).pipe(Stream.flatMap(() => stream))
   const service: BotGateway.Service = {
-    stream: (turn) => tracked(Stream.suspend(() => { turns++; return play(script.reply(turn), delay) })),
-    submitToolOutputs: (outputs) =>
-      Stream.suspend(() =>
-        play(
-          script.afterTools?.(outputs) ?? new Errors.BotGatewayError({ reason: "bad_request", message: "no tool calls are pending" }),
-          delay
-        )
+    run: (turn, onEvents) => BotEventSink.runStream(tracked(Stream.suspend(() => { turns++; return play(script.reply(turn), delay) })), onEvents),
+    submitToolOutputs: (outputs, onEvents) =>
+      BotEventSink.runStream(
+        Stream.suspend(() =>
+          play(
+            script.afterTools?.(outputs) ?? new Errors.BotGatewayError({ reason: "bad_request", message: "no tool calls are pending" }),
+            delay
+          )
+        ),
+        onEvents
       ),
     cancel: () => Effect.sync(() => { cancels++ }),
     listBots: Effect.succeed([new Bot.Bot({ id: Ids.BotId.make("scripted"), name: "Scripted bot", provider: "demo" })]),

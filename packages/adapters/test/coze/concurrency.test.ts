@@ -1,7 +1,7 @@
 import { BotGateway } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Option, Stream } from "effect"
-import { collect, gatewayLayer, patOptions, tags, turn, useSimulator } from "./support.js"
+import { collect, gatewayLayer, patOptions, tags, turn, useSimulator, stream } from "./support.js"
 
 const sim = useSimulator()
 const run = <A, E>(effect: Effect.Effect<A, E, BotGateway>) => Effect.provide(effect, gatewayLayer(patOptions(sim())))
@@ -39,7 +39,7 @@ describe("Coze gateway: one running chat per conversation, cancel on interruptio
       const cancels = sim().stats.cancels
       const gotText = yield* Deferred.make<void>()
       let chatId = ""
-      const fiber = yield* gateway.stream(turn(sim().bots.plain, "a question with a long answer", {
+      const fiber = yield* stream(gateway, turn(sim().bots.plain, "a question with a long answer", {
         upstreamConversationId: Option.some(conversationId)
       })).pipe(
         Stream.runForEach((e) =>
@@ -67,7 +67,7 @@ describe("Coze gateway: one running chat per conversation, cancel on interruptio
       const gateway = yield* BotGateway
       sim().pace({ firstTokenMs: 10, tokensPerSecond: 20 })
       const cancels = sim().stats.cancels
-      yield* Stream.runDrain(Stream.take(gateway.stream(turn(sim().bots.plain, "stop me")), 2))
+      yield* Stream.runDrain(Stream.take(stream(gateway, turn(sim().bots.plain, "stop me")), 2))
       sim().pace(undefined)
       expect(sim().stats.cancels).toBe(cancels + 1)
       yield* collect(turn(sim().bots.plain, "finish me"))

@@ -1,9 +1,9 @@
 import type { CozeSimulator } from "@chatbot-node/coze-sim"
-import type { BotEvent, BotGateway } from "@chatbot-node/domain"
+import { type BotEvent, BotGateway, Errors } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect } from "effect"
 import type { CozeOptions } from "../../src/coze/CozeConfig.js"
-import { collect, deltaText, gatewayLayer, jwtOptions, patOptions, tags, turn, useSimulator } from "./support.js"
+import { capturingLogger, collect, deltaText, gatewayLayer, jwtOptions, patOptions, tags, turn, useSimulator } from "./support.js"
 
 const sim = useSimulator()
 
@@ -193,5 +193,25 @@ describe("Coze gateway under injected faults: a typed error or a clean retry", (
       sim().fault({ kind: "errorEvent", code: 700012006, msg: "access token invalid", afterDeltas: 0 })
       const error = yield* Effect.flip(collect(turn(sim().bots.plain, "hi")))
       expect(error).toMatchObject({ reason: "unknown", code: 700012006 })
+    }).pipe(withGateway()))
+
+  it.live("the caller's own failure ends the call as it is: not retried, not logged as Coze's, the chat cancelled", () =>
+    Effect.gen(function*() {
+      const gateway = yield* BotGateway
+      const logger = yield* capturingLogger
+      const delta = since(sim())
+      sim().pace({ firstTokenMs: 300, tokensPerSecond: 50 })
+      // A failure Coze's own kind would be retried: the caller's must not be, even before any text.
+      const refused = new Errors.BotGatewayError({ reason: "unavailable", message: "the caller gave up" })
+      const error = yield* Effect.flip(gateway.run(turn(sim().bots.plain, "hi"), (events) =>
+        events.some((e) => e._tag === "TurnStarted") ? Effect.fail(refused) : Effect.void).pipe(
+          Effect.provide(logger.layer),
+          Effect.ensuring(Effect.sync(() => sim().pace(undefined)))
+        ))
+      expect(error).toBe(refused)
+      expect(delta().chats).toBe(1)
+      expect(delta().statuses).toEqual([200])
+      expect(delta().cancels).toBe(1)
+      expect((yield* logger.lines).filter((l) => l.includes("Coze request"))).toEqual([])
     }).pipe(withGateway()))
 })

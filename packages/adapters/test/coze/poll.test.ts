@@ -1,7 +1,7 @@
 import { BotGateway, type BotEvent, Ids } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Option, Stream } from "effect"
-import { collect, deltaText, gatewayLayer, patOptions, tags, turn, useSimulator } from "./support.js"
+import { collect, deltaText, gatewayLayer, patOptions, tags, turn, useSimulator, stream, toolStream } from "./support.js"
 
 const sim = useSimulator()
 const run = <A, E>(effect: Effect.Effect<A, E, BotGateway>) =>
@@ -48,7 +48,7 @@ describe("Coze gateway, polled chat (JSON endpoint) against the simulator", () =
       const required = first.at(-1)
       if (required?._tag !== "ToolCallsRequired") throw new Error(`expected ToolCallsRequired, got ${tags(first)}`)
       const rest = Chunk.toReadonlyArray(
-        yield* Stream.runCollect(gateway.submitToolOutputs({
+        yield* Stream.runCollect(toolStream(gateway, {
           botId: Ids.BotId.make(sim().bots.toolCall),
           visitorId: Ids.VisitorId.make("visitor-1"),
           upstreamConversationId: required.upstreamConversationId,
@@ -64,7 +64,7 @@ describe("Coze gateway, polled chat (JSON endpoint) against the simulator", () =
     run(Effect.gen(function*() {
       const gateway = yield* BotGateway
       sim().pace({ firstTokenMs: 200, tokensPerSecond: 4 })
-      const error = yield* gateway.stream(turn(sim().bots.plain, "a question that takes a while")).pipe(
+      const error = yield* stream(gateway, turn(sim().bots.plain, "a question that takes a while")).pipe(
         Stream.tap((e) => e._tag === "TurnStarted" ? gateway.cancel(e.upstreamConversationId, e.chatId) : Effect.void),
         Stream.runDrain,
         Effect.flip,

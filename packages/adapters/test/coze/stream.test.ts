@@ -1,7 +1,7 @@
 import { BotGateway, type BotEvent, Ids } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Chunk, Effect, Option, Stream } from "effect"
-import { collect, deltaText, gatewayLayer, patOptions, tags, turn, useSimulator } from "./support.js"
+import { collect, deltaText, gatewayLayer, patOptions, tags, turn, useSimulator, toolStream } from "./support.js"
 
 const sim = useSimulator()
 const run = <A, E>(effect: Effect.Effect<A, E, BotGateway>) => Effect.provide(effect, gatewayLayer(patOptions(sim())))
@@ -103,7 +103,7 @@ describe("Coze gateway, streamed chat against the simulator", () => {
       expect(required!.calls[0]!.arguments).toEqual({ query: "red shoes", limit: 3 })
       const submitsBefore = sim().stats.submits
       const rest = Chunk.toReadonlyArray(
-        yield* Stream.runCollect(gateway.submitToolOutputs({
+        yield* Stream.runCollect(toolStream(gateway, {
           botId: Ids.BotId.make(sim().bots.toolCall),
           visitorId: Ids.VisitorId.make("visitor-1"),
           upstreamConversationId: required!.upstreamConversationId,

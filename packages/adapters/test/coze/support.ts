@@ -1,6 +1,6 @@
 import { FetchHttpClient } from "@effect/platform"
 import { type CozeSimulator, startCozeSimulator } from "@chatbot-node/coze-sim"
-import { BotGateway, type BotEvent, type BotTurn, Ids } from "@chatbot-node/domain"
+import { BotEventSink, BotGateway, type BotEvent, type BotTurn, Ids, type ToolOutputs } from "@chatbot-node/domain"
 import { afterAll, beforeAll } from "@effect/vitest"
 import { Chunk, Effect, Layer, List, Logger, Option, Redacted, Ref, Stream } from "effect"
 import * as CozeBotGateway from "../../src/coze/CozeBotGateway.js"
@@ -57,9 +57,16 @@ export const turn = (botId: string, text: string, more: Partial<BotTurn> = {}): 
   ...more
 })
 
+/** A turn's events as a stream: the call runs while it is read, and stops when the reader does. */
+export const stream = (gateway: BotGateway.Service, t: BotTurn) => BotEventSink.toStream((sink) => gateway.run(t, sink))
+
+/** Tool outputs' events as a stream, like `stream`. */
+export const toolStream = (gateway: BotGateway.Service, outputs: ToolOutputs) =>
+  BotEventSink.toStream((sink) => gateway.submitToolOutputs(outputs, sink))
+
 /** Runs a turn to its end, collecting the events. */
 export const collect = (t: BotTurn) =>
-  Effect.flatMap(BotGateway, (gateway) => Stream.runCollect(gateway.stream(t))).pipe(Effect.map(Chunk.toReadonlyArray))
+  Effect.flatMap(BotGateway, (gateway) => Stream.runCollect(stream(gateway, t))).pipe(Effect.map(Chunk.toReadonlyArray))
 
 /** The tags of events, in order. */
 export const tags = (events: ReadonlyArray<BotEvent.BotEvent>) => events.map((e) => e._tag)

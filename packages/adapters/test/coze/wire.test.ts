@@ -57,6 +57,16 @@ describe("CozeSse.makeParser", () => {
     }))
 })
 
+/** What lossless parsing makes of a parsed value: integers beyond the safe range as their digits. */
+const unsafeToDigits = (v: unknown): unknown =>
+  typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) && !/e/.test(String(v))
+    ? String(v)
+    : Array.isArray(v)
+    ? v.map(unsafeToDigits)
+    : v !== null && typeof v === "object"
+    ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsafeToDigits(x)]))
+    : v
+
 describe("LosslessJson", () => {
   it("keeps unquoted 19-digit integers as their digits and leaves the rest alone", () => {
     const text = "{\"name\":\"x\",\"plugin_id\":7281192623887548473,\"n\":-12,\"f\":1.5e3,\"s\":\"7281192623887548473 in a string \\\" 9007199254740993\"}"
@@ -74,16 +84,23 @@ describe("LosslessJson", () => {
     [FastCheck.jsonValue(), FastCheck.bigInt({ min: 10n ** 18n, max: 10n ** 19n - 1n })],
     ([value, big]) => {
       const text = JSON.stringify({ id: "__ID__", value }).replace("\"__ID__\"", big.toString())
-      const unsafeToDigits = (v: unknown): unknown =>
-        typeof v === "number" && Number.isInteger(v) && !Number.isSafeInteger(v) && !/e/.test(String(v))
-          ? String(v)
-          : Array.isArray(v)
-          ? v.map(unsafeToDigits)
-          : v !== null && typeof v === "object"
-          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unsafeToDigits(x)]))
-          : v
       const expected = { value: unsafeToDigits(JSON.parse(JSON.stringify(value))), id: big.toString() }
       expect(parseLossless(text)).toEqual(Either.right(expected))
     }
   )
+
+  it.prop(
+    "parses any JSON text, compact or indented, as JSON.parse does except for unsafe integers",
+    [FastCheck.jsonValue(), FastCheck.boolean()],
+    ([value, indented]) => {
+      const text = JSON.stringify(value, null, indented ? 2 : undefined)
+      expect(parseLossless(text)).toEqual(Either.right(unsafeToDigits(JSON.parse(text))))
+    }
+  )
+
+  it("quotes an unsafe integer after whitespace, in an array, or negative, and leaves 16 safe digits a number", () => {
+    expect(parseLossless("{\"a\": \n 7281192623887548473, \"b\":[1,-9007199254740993], \"c\":1234567890123456}")).toEqual(
+      Either.right({ a: "7281192623887548473", b: [1, "-9007199254740993"], c: 1234567890123456 })
+    )
+  })
 })

@@ -1,9 +1,9 @@
-import { Context, type Effect, type Option, type Stream } from "effect"
+import { Context, type Effect, type Option } from "effect"
 import type { Bot } from "../model/Bot.js"
-import type { BotEvent } from "../model/BotEvent.js"
 import type { BotGatewayError } from "../model/Errors.js"
 import type { BotId, VisitorId } from "../model/Ids.js"
 import type { Locale } from "../model/Locale.js"
+import type { BotEventSink } from "./BotEventSink.js"
 
 /** One visitor message for a bot. */
 export interface BotTurn {
@@ -35,16 +35,22 @@ export interface NewBot {
 }
 
 /**
- * A bot platform (Coze, the offline demo bot): runs a turn as a stream of `BotEvent`s, takes tool
- * outputs, and lists or creates bots.
+ * A bot platform (Coze, the offline demo bot): runs a turn, handing its `BotEvent`s to a sink as
+ * they come, takes tool outputs, and lists or creates bots. `BotEventSink.toStream` makes a call a
+ * `Stream` for callers that want one.
  */
 export class BotGateway extends Context.Tag("@chatbot-node/domain/BotGateway")<BotGateway, BotGateway.Service>() {}
 
 export declare namespace BotGateway {
   export interface Service {
-    readonly stream: (turn: BotTurn) => Stream.Stream<BotEvent, BotGatewayError>
+    /**
+     * Runs one turn: its events go to `onEvents` batch by batch until the bot's turn ends; fails with
+     * the platform's error or the sink's. A push rather than a `Stream`: a stream's run costs the
+     * runtime more than a reply's events.
+     */
+    readonly run: <E>(turn: BotTurn, onEvents: BotEventSink<E>) => Effect.Effect<void, BotGatewayError | E>
     /** Continues a turn that stopped at `ToolCallsRequired`; the events go on from there. */
-    readonly submitToolOutputs: (outputs: ToolOutputs) => Stream.Stream<BotEvent, BotGatewayError>
+    readonly submitToolOutputs: <E>(outputs: ToolOutputs, onEvents: BotEventSink<E>) => Effect.Effect<void, BotGatewayError | E>
     readonly cancel: (upstreamConversationId: string, chatId: string) => Effect.Effect<void, BotGatewayError>
     readonly listBots: Effect.Effect<ReadonlyArray<Bot>, BotGatewayError>
     readonly createBot: (bot: NewBot) => Effect.Effect<Bot, BotGatewayError>

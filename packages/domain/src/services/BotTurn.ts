@@ -1,4 +1,4 @@
-import { Effect, Fiber, Option, Stream } from "effect"
+import { Effect, Fiber, Option } from "effect"
 import * as CatalogTools from "../logic/CatalogTools.js"
 import { toErrorEvent, type ChatFailure } from "../logic/ChatErrors.js"
 import * as FunctionCallMarkup from "../logic/FunctionCallMarkup.js"
@@ -105,9 +105,10 @@ export const runBotTurn = (input: BotTurnInput) =>
             }))
           ))
         if (toolRounds > maxToolRounds) return yield* Effect.logWarning("too many tool rounds; the turn ends here")
-        yield* gateway
-          .submitToolOutputs({ botId: conversation.botId, visitorId: conversation.visitorId, upstreamConversationId, chatId, outputs })
-          .pipe(Stream.runForEach(handle))
+        yield* gateway.submitToolOutputs(
+          { botId: conversation.botId, visitorId: conversation.visitorId, upstreamConversationId, chatId, outputs },
+          (events) => Effect.forEach(events, handle, { discard: true })
+        )
       })
 
     const handle = (event: BotEvent): Effect.Effect<void, ChatFailure> => {
@@ -187,7 +188,7 @@ export const runBotTurn = (input: BotTurnInput) =>
       yield* emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true))
     })
 
-    const events: BotEvents = input.upstream ?? ((f) => Stream.runForEach(gateway.stream(botTurnOf(input)), f))
+    const events: BotEvents = input.upstream ?? ((f) => gateway.run(botTurnOf(input), (batch) => Effect.forEach(batch, f, { discard: true })))
     yield* events(handle)
       .pipe(
         Effect.zipRight(succeed),

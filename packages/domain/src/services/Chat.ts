@@ -1,4 +1,4 @@
-import { Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, Stream, Take } from "effect"
+import { Chunk, Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -14,7 +14,7 @@ import { newConversationId, type BotId, type ClientMessageId, type ConversationI
 import type { Locale } from "../model/Locale.js"
 import type { Message } from "../model/Message.js"
 import { findBot } from "../model/Shop.js"
-import { BotGateway } from "../ports/BotGateway.js"
+import { BotGateway, type BotTurn } from "../ports/BotGateway.js"
 import { ConversationStore } from "../ports/ConversationStore.js"
 import { ProductCatalog } from "../ports/ProductCatalog.js"
 import { RealtimeHub } from "../ports/RealtimeHub.js"
@@ -154,14 +154,19 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       })
 
     /** Starts a bot call now, its events queued until a reader takes them; `close` stops it. */
-    const startUpstream = (turn: Parameters<BotGateway["Type"]["stream"]>[0]) =>
+    const startUpstream = (turn: BotTurn) =>
       Effect.gen(function*() {
         const scope = yield* Scope.make()
         const queue = yield* Queue.unbounded<Take.Take<BotEvent, BotGatewayError>>()
         yield* Scope.addFinalizer(scope, Queue.shutdown(queue))
         // Interruptible even when started from an uninterruptible region (acquireRelease), so that `close` stops it at once.
-        yield* Effect.forkIn(Effect.interruptible(Stream.runIntoQueue(gateway.stream(turn), queue)), scope)
-        // Taken from the queue directly rather than as a second stream: a stream's run costs more than the reply's events.
+        yield* Effect.forkIn(
+          Effect.interruptible(gateway.run(turn, (events) => Effect.sync(() => { queue.unsafeOffer(Take.chunk(Chunk.unsafeFromArray(events))) }))).pipe(
+            Effect.onExit((exit) => Effect.sync(() => { queue.unsafeOffer(Exit.isSuccess(exit) ? Take.end : Take.failCause(exit.cause)) }))
+          ),
+          scope
+        )
+        // Taken from the queue directly rather than as a stream: a stream's run costs more than the reply's events.
         const events: BotEvents = (f) => {
           const next: Effect.Effect<void, BotGatewayError | Effect.Effect.Error<ReturnType<typeof f>>> = Effect.flatMap(Queue.take(queue), (take) =>
             Take.match(take, {
