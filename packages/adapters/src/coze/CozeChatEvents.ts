@@ -152,7 +152,7 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
         return Either.map(chat(event.data, event.event), () => none)
       case "conversation.message.delta":
         return Either.map(decode(decodeDelta, event.data, event.event, ctx), (m) =>
-          (m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
+          (m.type === undefined || m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
         return Either.map(decode(decodeMessage, event.data, event.event, ctx), completedMessage)
       case "conversation.chat.requires_action":

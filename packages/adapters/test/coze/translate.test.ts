@@ -92,4 +92,25 @@ describe("CozeChatEvents.makeTranslator, a batch (one read of the response) at a
       const exit = yield* run([created, delta("m1", "half")], [2])
       expect(Either.isLeft(exit) && exit.left.reason).toBe("unavailable")
     }))
+
+  it.effect("a delta without a type is answer text; one of another type, or without content, shows nothing", () =>
+    Effect.gen(function*() {
+      const bare = (data: object): SseEvent => ({ event: "conversation.message.delta", data: JSON.stringify(data) })
+      const out = Either.getOrThrow(yield* run([
+        created,
+        bare({ id: "m1", content: "typeless " }),
+        bare({ id: "m1", type: "answer", content: null }),
+        bare({ id: "m1", type: "verbose", content: "hidden" }),
+        bare({ id: "m1", type: "answer" }),
+        delta("m1", "text"),
+        completed
+      ], [10]))
+      expect(textOf(out, "m1")).toBe("typeless text")
+    }))
+
+  it.effect("a delta without an id is malformed", () =>
+    Effect.gen(function*() {
+      const exit = yield* run([created, { event: "conversation.message.delta", data: JSON.stringify({ type: "answer", content: "x" }) }], [10])
+      expect(Either.isLeft(exit) && exit.left.message).toContain("malformed")
+    }))
 })
