@@ -154,9 +154,9 @@ export const make = (options: PgRealtimeHubOptions) =>
       publish: (shopId, conversationId, event) =>
         Effect.zipRight(
           local.publish(shopId, conversationId, event),
-          Queue.offer(outbox, { shopId, conversationId, event }),
-          { concurrent: false }
-        ).pipe(Effect.asVoid),
+          // Alone, nothing is queued: no wake-up of the sender per event for nobody.
+          Effect.sync(() => { if (peers.any(Date.now())) outbox.unsafeOffer({ shopId, conversationId, event }) })
+        ),
       subscribeConversation: local.subscribeConversation,
       subscribeShop: local.subscribeShop
     })
