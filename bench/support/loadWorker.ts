@@ -85,8 +85,6 @@ const readSse = async (
 const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<StreamsResult> => {
   assertLoopback(spec.url)
   const result: StreamsResult = { ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, chars: 0, streams: 0, errors: 0, elapsedMs: 0 }
-  const t0 = performance.now()
-  const deadline = t0 + spec.timeLimitMs
   const fail = (e: unknown) => {
     ;(result as { errors: number }).errors++
     ;(result as { firstError?: string }).firstError ??= String(e)
@@ -146,22 +144,24 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
     await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, (d) => (spec.transport === "sse" ? d.text : d.content), t.token, (opened) => conversations.set(worker, opened))
     t.end()
   }
+  // Sockets connect (handshake and token check) before the clock starts: the rate is of replies, not of connections.
+  const sockets = spec.transport !== "socketio" ? [] : await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
+    const token = await tokenFor(spec.secret!, `vt-${spec.tag}-${worker}`)
+    return new Promise<Socket>((resolve, reject) => {
+      const s = io(`${spec.url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false })
+      s.once("connect", () => resolve(s))
+      s.once("connect_error", reject)
+    })
+  }))
+  const t0 = performance.now()
+  const deadline = t0 + spec.timeLimitMs
   await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
-    let socket: Socket | undefined
-    if (spec.transport === "socketio") {
-      const token = await tokenFor(spec.secret!, `vt-${spec.tag}-${worker}`)
-      socket = await new Promise<Socket>((resolve, reject) => {
-        const s = io(`${spec.url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false })
-        s.once("connect", () => resolve(s))
-        s.once("connect_error", reject)
-      })
-    }
     for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
-      await one(worker, round, socket).catch(fail)
+      await one(worker, round, sockets[worker]).catch(fail)
     }
-    socket?.close()
   }))
   ;(result as { elapsedMs: number }).elapsedMs = performance.now() - t0
+  for (const socket of sockets) socket.close()
   return result
 }
 

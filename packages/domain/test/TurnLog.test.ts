@@ -15,18 +15,29 @@ const handed = (log: Effect.Effect.Success<typeof makeTurnLog>, from: number) =>
     return Effect.as(log.forEach(from, (position, event) => Effect.sync(() => { out.push([position, event]) })), out as ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>)
   })
 
+/** What `forEachBatch` hands over from `from` on, flattened; an empty batch fails it. */
+const batched = (log: Effect.Effect.Success<typeof makeTurnLog>, from: number) =>
+  Effect.suspend(() => {
+    const out: Array<readonly [number, ChatEvent.ChatEvent]> = []
+    return Effect.as(
+      log.forEachBatch(from, (batch) => (batch.length === 0 ? Effect.die("an empty batch") : Effect.sync(() => { out.push(...batch) }))),
+      out as ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>
+    )
+  })
+
 describe("TurnLog", () => {
   it.effect.prop(
-    "every reader (a stream or forEach), however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
-    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 }), FastCheck.boolean()), { maxLength: 6 })],
+    "every reader (a stream, forEach or forEachBatch), however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
+    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 }), FastCheck.constantFrom("stream", "forEach", "forEachBatch")), { maxLength: 6 })],
     ([count, readers]) =>
       Effect.gen(function*() {
         const log = yield* makeTurnLog
         const all = [...Array.from({ length: count }, (_, i) => delta(i)), done]
         const started: Array<readonly [number, Fiber.RuntimeFiber<ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>>]> = []
         for (let i = 0; i <= all.length; i++) {
-          for (const [joinAt, from, viaForEach] of readers) {
-            if (joinAt === i) started.push([from, yield* Effect.fork(viaForEach ? handed(log, from) : collect(log.follow(from)))])
+          for (const [joinAt, from, via] of readers) {
+            const read = via === "forEach" ? handed(log, from) : via === "forEachBatch" ? batched(log, from) : collect(log.follow(from))
+            if (joinAt === i) started.push([from, yield* Effect.fork(read)])
           }
           if (i % 3 === 0) yield* Effect.yieldNow()
           if (i < all.length) yield* log.append(all[i]!)
@@ -40,6 +51,7 @@ describe("TurnLog", () => {
         expect(log.events()).toEqual(all)
         expect(yield* collect(log.follow(all.length))).toEqual([])
         expect(yield* handed(log, all.length)).toEqual([])
+        expect(yield* batched(log, all.length)).toEqual([])
       }),
     { fastCheck: { numRuns: 60 } }
   )

@@ -1,6 +1,6 @@
 import { Chat, ChatEvent, Ids, Message, type ChatErrors, type ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
-import { Duration, Effect, Option, Schema, Stream } from "effect"
+import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
 import * as EncodedEvents from "../socketio/EncodedEvents.js"
 import * as SseFrame from "../sse/SseFrame.js"
@@ -99,7 +99,10 @@ const parseLastEventId = (header: string) => {
 
 const heartbeatFrame = SseFrame.comment("heartbeat")
 
-const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<readonly [number, ChatEvent.ChatEvent]>, heartbeat: Duration.DurationInput) =>
+/** How a reply's events reach the writer: every event ready at once in one call, each with its position. */
+type Batches = (f: (batch: ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>) => Effect.Effect<void>) => Effect.Effect<void>
+
+const writeStream = (ctx: Koa.Context, messageId: string, batches: Batches, heartbeat: Duration.DurationInput) =>
   Effect.gen(function*() {
     ctx.respond = false
     const res = ctx.res
@@ -109,10 +112,10 @@ const writeStream = (ctx: Koa.Context, messageId: string, events: Stream.Stream<
     // A plain timer for the heartbeat rather than a merged tick stream: no fibers or queue between the reply and the socket.
     const beats = setInterval(() => { if (!res.writableEnded) res.write(heartbeatFrame) }, Duration.toMillis(Duration.decode(heartbeat)))
     // Every event that is ready goes out as one write; each event's JSON is made once for all its readers.
-    yield* Stream.runForEachChunk(events, (chunk) =>
+    yield* batches((batch) =>
       Effect.sync(() => {
         let text = ""
-        for (const [position, event] of chunk) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
+        for (const [position, event] of batch) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
         if (!res.writableEnded) res.write(text)
       })).pipe(Effect.ensuring(Effect.sync(() => clearInterval(beats))))
     res.end()
@@ -138,10 +141,11 @@ export const chatStream = (options: ChatRouteOptions): Handler<ChatRoutesR> => (
       const chat = yield* Chat
       const followed = chat.follow(visitor.shopId, visitor.visitorId, Ids.MessageId.make(resume.messageId), resume.position + 1)
       if (Option.isNone(followed)) return yield* refuse(404, "not_found", "This reply can no longer be resumed; read the conversation's messages instead.")
-      return yield* writeStream(ctx, resume.messageId, followed.value, heartbeat)
+      return yield* writeStream(ctx, resume.messageId, (f) => Stream.runForEachChunk(followed.value, (chunk) => f(Chunk.toReadonlyArray(chunk))), heartbeat)
     }
     const turn = yield* sendFrom(ctx, options)
-    yield* writeStream(ctx, turn.visitorMessage.id, turn.events(), heartbeat)
+    // The turn's own log, followed without a stream's run: this is every reply's path.
+    yield* writeStream(ctx, turn.visitorMessage.id, (f) => turn.forEachBatch(f), heartbeat)
   })
 
 /** Adds the seed's chat routes to a router. */

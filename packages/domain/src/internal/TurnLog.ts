@@ -12,6 +12,8 @@ export interface TurnLog {
   readonly follow: (from: number) => Stream.Stream<readonly [number, ChatEvent]>
   /** Hands the events from position `from` on to `f` as they come, until `done` (what `follow` gives, without a stream's run). */
   readonly forEach: <E>(from: number, f: (position: number, event: ChatEvent) => Effect.Effect<void, E>) => Effect.Effect<void, E>
+  /** Like `forEach`, every event that is ready at once in one call (e.g. one write to a socket), each with its position. */
+  readonly forEachBatch: <E>(from: number, f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>) => Effect.Effect<void, E>
   readonly isDone: () => boolean
   readonly events: () => ReadonlyArray<ChatEvent>
 }
@@ -66,5 +68,19 @@ export const makeTurnLog: Effect.Effect<TurnLog> = Effect.sync(() => {
       })
       return next
     })
-  return { append, follow, forEach, isDone: () => done, events: () => events }
+  const forEachBatch = <E>(from: number, f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>): Effect.Effect<void, E> =>
+    Effect.suspend(() => {
+      let sent = Math.max(0, from)
+      const next: Effect.Effect<void, E> = Effect.suspend(() => {
+        if (sent < events.length) {
+          const batch = new Array<readonly [number, ChatEvent]>(events.length - sent)
+          for (let i = sent; i < events.length; i++) batch[i - sent] = [i, events[i]!]
+          sent = events.length
+          return Effect.zipRight(f(batch), next)
+        }
+        return done ? Effect.void : Effect.zipRight(nextAppend, next)
+      })
+      return next
+    })
+  return { append, follow, forEach, forEachBatch, isDone: () => done, events: () => events }
 })

@@ -67,6 +67,8 @@ export interface Turn {
   readonly events: (from?: number) => Stream.Stream<readonly [number, ChatEvent]>
   /** Hands the turn's events from position `from` on to `f` as they come, until `done` (`events` without a stream's run). */
   readonly forEachEvent: <E>(f: (position: number, event: ChatEvent) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
+  /** Like `forEachEvent`, the events ready at once in one call (e.g. one write), each with its position. */
+  readonly forEachBatch: <E>(f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
 }
 
 /** A bot call already under way: its events, and how to stop it. */
@@ -90,7 +92,8 @@ const turnOf = (conversation: Conversation, visitorMessage: Message, duplicate: 
   visitorMessage,
   duplicate,
   events: (from = 0) => log.follow(from),
-  forEachEvent: (f, from = 0) => log.forEach(from, f)
+  forEachEvent: (f, from = 0) => log.forEach(from, f),
+  forEachBatch: (f, from = 0) => log.forEachBatch(from, f)
 })
 
 /** How long a finished turn stays followable in memory (for SSE resumption) before only the store has it. */
