@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { BotEvent, Chat, ChatEvent, ConversationStore, Errors, Ids, RealtimeHub } from "@chatbot-node/domain"
+import { BotEvent, Chat, ChatEvent, ConversationStore, Errors, Ids, RealtimeHub, HubFeed } from "@chatbot-node/domain"
 import type { Turn } from "@chatbot-node/domain"
 import { ScriptedBotGateway } from "@chatbot-node/adapters/memory"
 import { Chunk, Effect, Fiber, Option, Stream } from "effect"
@@ -189,7 +189,7 @@ describe("Chat.send", () => {
     Effect.gen(function*() {
       const chat = yield* Chat
       const hub = yield* RealtimeHub
-      const inbox = yield* hub.subscribeShop(shopId)
+      const inbox = yield* HubFeed.stream(hub.subscribeShop, shopId)
       const watcher = yield* Effect.fork(inbox.pipe(Stream.takeUntil((e) => e.event._tag === "done"), Stream.runCollect))
       yield* Effect.yieldNow()
       const turn = yield* chat.send({ shopId, visitorId: alice, text: "hello hub" })

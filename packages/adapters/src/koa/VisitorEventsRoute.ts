@@ -36,13 +36,18 @@ const ownConversation = (ctx: Koa.Context) =>
 
 /**
  * Subscribes to the conversation's live events, then answers with the SSE head and the stored
- * messages after `afterSeq`; gives the live feed and how to write its events. Nothing of the replay
- * stays referenced once sent (a feed lives as long as the visitor's page).
+ * messages after `afterSeq`, then the live events (those that came meanwhile first); gives how to
+ * write to the feed. Nothing of the replay stays referenced once sent (a feed lives as long as the
+ * visitor's page).
  */
 const openFeed = (ctx: Koa.Context) =>
   Effect.gen(function*() {
     const { conversation, afterSeq } = yield* ownConversation(ctx)
-    const live = yield* (yield* RealtimeHub).subscribeConversation(conversation.id)
+    let waiting: Array<ChatEvent.ChatEvent> | undefined = []
+    yield* (yield* RealtimeHub).subscribeConversation(conversation.id, (event) => {
+      if (waiting !== undefined) waiting.push(event)
+      else writeEvent(event)
+    })
     const stored = (yield* (yield* ConversationStore).listMessages(conversation.id, { afterSeq, limit: 100 }))
       .filter((m) => !(m.role === "bot" && m.status === "streaming"))
     const sent = new Set<string>()
@@ -63,7 +68,10 @@ const openFeed = (ctx: Koa.Context) =>
     res.write("retry: 3000\n\n")
     for (const message of stored) writeEvent(new ChatEvent.MessageStored({ message }))
     writeEvent(new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status }))
-    return { live, write, writeEvent }
+    const meanwhile = waiting
+    waiting = undefined
+    for (const event of meanwhile) writeEvent(event)
+    return { write }
   })
 
 /**
@@ -74,18 +82,13 @@ const openFeed = (ctx: Koa.Context) =>
  */
 export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<VisitorEventsR> => (ctx) =>
   Effect.scoped(Effect.gen(function*() {
-    const { live, write, writeEvent } = yield* openFeed(ctx)
-    // An idle feed is this fiber waiting on its pull, and a timer. Merging a heartbeat stream (more
-    // fibers) and running the stream (a channel executor per stage) cost ~100 KB a connection.
+    const { write } = yield* openFeed(ctx)
+    // An idle feed is this fiber waiting, a listener in the hub and a timer: no stream, no queue.
     yield* Effect.acquireRelease(
       Effect.sync(() => setInterval(() => write(heartbeatFrame), Duration.toMillis(heartbeat))),
       (timer) => Effect.sync(() => clearInterval(timer))
     )
-    const pull = yield* Stream.toPull(live)
-    yield* Effect.forever(Effect.flatMap(pull, (chunk) => Effect.sync(() => { for (const event of chunk) writeEvent(event) }))).pipe(
-      // The hub ended the feed (Option.none), as a finished stream would.
-      Effect.catchAll(() => Effect.void)
-    )
+    yield* Effect.never
   })).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
 /** `POST /api/conversations/:id/human`: the visitor asks for a person; the bot stops. Answers the new status. */

@@ -50,12 +50,10 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
     const watch = (conversationId: Ids.ConversationId) =>
       session.follow(
         `c:${conversationId}`,
-        Effect.flatMap(RealtimeHub, (hub) => hub.subscribeConversation(conversationId)),
-        (live) =>
-          Effect.sync(() => socket.join(room(conversationId))).pipe(
-            Effect.zipRight(Stream.runForEachChunk(live, (chunk) => Effect.sync(() => { for (const event of chunk) socket.emit("chat:event", EncodedEvents.chatEvent(event)) }))),
-            Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId))))
-          )
+        Effect.gen(function*() {
+          yield* (yield* RealtimeHub).subscribeConversation(conversationId, (event) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) })
+          yield* Effect.acquireRelease(Effect.sync(() => socket.join(room(conversationId))), () => Effect.sync(() => socket.leave(room(conversationId))))
+        })
       )
 
     const followShop = (shopId: Ids.ShopId) =>
@@ -63,10 +61,8 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
         ? Effect.void
         : session.follow(
           `s:${shopId}`,
-          Effect.flatMap(RealtimeHub, (hub) => hub.subscribeShop(shopId)),
-          (live) =>
-            Stream.runForEach(Stream.filter(live, (e) => inboxWorthy(e.event)), (e) =>
-              Effect.sync(() => socket.emit("inbox:event", EncodedEvents.conversationEvent(e))))
+          Effect.flatMap(RealtimeHub, (hub) =>
+            hub.subscribeShop(shopId, (e) => { if (inboxWorthy(e.event)) socket.emit("inbox:event", EncodedEvents.conversationEvent(e)) }))
         )
 
     session.on("inbox", (payload) =>

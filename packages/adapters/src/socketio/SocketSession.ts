@@ -1,5 +1,5 @@
 import type { Locale } from "@chatbot-node/domain"
-import { Cause, Effect, Exit, ExecutionStrategy, FiberSet, Option, Runtime, Scope, type Stream } from "effect"
+import { Cause, Effect, Exit, ExecutionStrategy, FiberSet, Option, Runtime, Scope } from "effect"
 import type { Socket } from "socket.io"
 import { acknowledged, ackOf, SocketRefusal, type HandlerFailure } from "./SocketAcks.js"
 import * as TokenBucket from "./TokenBucket.js"
@@ -11,12 +11,12 @@ import * as TokenBucket from "./TokenBucket.js"
 export interface SocketSession<R> {
   /** Registers an event handler: rate-limited, run as a fiber of the socket, its outcome acknowledged. */
   readonly on: (event: string, handler: (payload: unknown) => Effect.Effect<object, HandlerFailure, R>) => void
-  /** Follows a stream while the socket stays (replacing a feed of the same key); resolves once subscribed. */
-  readonly follow: <A>(
-    key: string,
-    subscribe: Effect.Effect<Stream.Stream<A>, never, Scope.Scope | R>,
-    forward: (stream: Stream.Stream<A>) => Effect.Effect<void, never, R>
-  ) => Effect.Effect<void, never, R>
+  /**
+   * Follows a feed while the socket stays (replacing a feed of the same key): `start` subscribes
+   * in the feed's own scope (closed when the feed is replaced or dropped, or the socket goes) and
+   * may fork work into it; resolves once it has run.
+   */
+  readonly follow: (key: string, start: Effect.Effect<void, never, Scope.Scope | R>) => Effect.Effect<void, never, R>
   readonly unfollow: (key: string) => Effect.Effect<void>
   readonly follows: (key: string) => boolean
   readonly feedCount: () => number
@@ -71,7 +71,7 @@ export const make = <R>(runtime: Runtime.Runtime<R>, socket: Socket, locale: () 
         if (!closed) lazy().run(acknowledged(work, ack, locale()))
       })
     },
-    follow: (key, subscribe, forward) =>
+    follow: (key, start) =>
       Effect.gen(function*() {
         if (closed) return
         yield* unfollow(key)
@@ -81,8 +81,7 @@ export const make = <R>(runtime: Runtime.Runtime<R>, socket: Socket, locale: () 
         }
         const feed = yield* Scope.fork(lazy().scope, ExecutionStrategy.sequential)
         feeds.set(key, feed)
-        const stream = yield* Scope.extend(subscribe, feed)
-        yield* Effect.forkIn(forward(stream), feed)
+        yield* Scope.extend(start, feed)
       }),
     unfollow,
     follows: (key) => feeds.has(key),

@@ -1,5 +1,5 @@
 import { Chat, ChatEvent, Handoff, History, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, ShopOrigins, type Ids, type Turn } from "@chatbot-node/domain"
-import { Effect, Option, Runtime, Schema, Stream } from "effect"
+import { Effect, Option, Runtime, Schema } from "effect"
 import type { Namespace, Socket } from "socket.io"
 import { RateLimiter } from "../koa/RateLimiter.js"
 import { VisitorTokens } from "../koa/VisitorTokens.js"
@@ -64,19 +64,26 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
     const followConversation = (conversationId: Ids.ConversationId, turn?: Turn) =>
       session.follow(
         conversationId,
-        Effect.flatMap(RealtimeHub, (hub) => hub.subscribeConversation(conversationId)),
-        (live) =>
-          Effect.gen(function*() {
-            socket.join(room(conversationId))
-            const seen = new Set<ChatEvent.ChatEvent>()
-            if (turn !== undefined) {
-              // The visitor's own message went out before this socket could follow the new conversation.
-              if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
-              yield* turn.forEachEvent((_, event) => { seen.add(event); return emit(event) })
-            }
-            yield* Stream.runForEachChunk(live, (chunk) =>
-              Effect.sync(() => { for (const event of chunk) if (!seen.delete(event)) socket.emit("chat:event", EncodedEvents.chatEvent(event)) }))
-          }).pipe(Effect.ensuring(Effect.sync(() => socket.leave(room(conversationId)))))
+        Effect.gen(function*() {
+          const send = (event: ChatEvent.ChatEvent) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
+          // While the turn is replayed, live events wait; then those the replay sent are dropped.
+          const seen = new Set<ChatEvent.ChatEvent>()
+          let waiting: Array<ChatEvent.ChatEvent> | undefined = turn === undefined ? undefined : []
+          yield* (yield* RealtimeHub).subscribeConversation(conversationId, (event) => {
+            if (waiting !== undefined) waiting.push(event)
+            else if (!seen.delete(event)) send(event)
+          })
+          yield* Effect.acquireRelease(Effect.sync(() => socket.join(room(conversationId))), () => Effect.sync(() => socket.leave(room(conversationId))))
+          if (turn === undefined) return
+          yield* Effect.forkScoped(Effect.gen(function*() {
+            // The visitor's own message went out before this socket could follow the new conversation.
+            if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
+            yield* turn.forEachEvent((_, event) => { seen.add(event); return emit(event) })
+            const live = waiting ?? []
+            waiting = undefined
+            for (const event of live) if (!seen.delete(event)) send(event)
+          }))
+        })
       )
 
     const own = (conversationId: Ids.ConversationId) =>

@@ -1,7 +1,7 @@
 import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
-import { ChatEvent, Ids } from "@chatbot-node/domain"
+import { ChatEvent, Ids, HubFeed } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
-import { Chunk, Effect, Exit, Fiber, Option, Scope, Stream } from "effect"
+import { Chunk, Effect, Exit, Fiber, Logger, Option, Scope, Stream } from "effect"
 
 const shop = Ids.ShopId.make("shop-mem")
 const otherShop = Ids.ShopId.make("shop-other")
@@ -17,10 +17,10 @@ describe("MemoryRealtimeHub", () => {
   it.scopedLive("delivers each conversation's events, in order and as published, only to that conversation's subscribers", () =>
     Effect.gen(function*() {
       const hub = yield* MemoryRealtimeHub.make
-      const onA1 = yield* hub.subscribeConversation(a)
-      const onA2 = yield* hub.subscribeConversation(a)
-      const onB = yield* hub.subscribeConversation(b)
-      const shopFeed = yield* hub.subscribeShop(shop)
+      const onA1 = yield* HubFeed.stream(hub.subscribeConversation, a)
+      const onA2 = yield* HubFeed.stream(hub.subscribeConversation, a)
+      const onB = yield* HubFeed.stream(hub.subscribeConversation, b)
+      const shopFeed = yield* HubFeed.stream(hub.subscribeShop, shop)
       const eventsA = Array.from({ length: 5 }, (_, i) => typing(a, i))
       const eventB = typing(b, 0)
       const gotA1 = yield* Effect.fork(Stream.runCollect(Stream.take(onA1, 5)))
@@ -44,8 +44,8 @@ describe("MemoryRealtimeHub", () => {
     Effect.gen(function*() {
       const hub = yield* MemoryRealtimeHub.make
       const scope = yield* Scope.make()
-      const gone = yield* Scope.extend(hub.subscribeConversation(a), scope)
-      const stays = yield* hub.subscribeConversation(a)
+      const gone = yield* Scope.extend(HubFeed.stream(hub.subscribeConversation, a), scope)
+      const stays = yield* HubFeed.stream(hub.subscribeConversation, a)
       yield* hub.publish(shop, a, typing(a, 0))
       yield* Scope.close(scope, Exit.void)
       yield* hub.publish(shop, a, typing(a, 1))
@@ -54,10 +54,25 @@ describe("MemoryRealtimeHub", () => {
       expect(Chunk.toReadonlyArray(yield* Stream.runCollect(Stream.take(stays, 2)))).toEqual([typing(a, 0), typing(a, 1)])
       // Subscribing again after every subscriber left works as the first time.
       const stays2 = yield* Effect.scoped(Effect.gen(function*() {
-        const again = yield* hub.subscribeConversation(b)
+        const again = yield* HubFeed.stream(hub.subscribeConversation, b)
         yield* hub.publish(shop, b, typing(b, 3))
         return Chunk.toReadonlyArray(yield* Stream.runCollect(Stream.take(again, 1)))
       }))
       expect(stays2).toEqual([typing(b, 3)])
+    }))
+
+  it.scopedLive("hands events to listeners in the publisher's call; a listener that throws is skipped and logged, the others get the event", () =>
+    Effect.gen(function*() {
+      const hub = yield* MemoryRealtimeHub.make
+      const got: Array<string> = []
+      yield* hub.subscribeConversation(a, () => { throw new Error("a broken socket") })
+      yield* hub.subscribeConversation(a, (e) => { got.push(`a:${e._tag}`) })
+      yield* hub.subscribeShop(shop, (e) => { got.push(`shop:${e.event._tag}`) })
+      const logged: Array<string> = []
+      const logger = Logger.make(({ message }) => { logged.push(String(message)) })
+      yield* hub.publish(shop, a, typing(a, 0)).pipe(Effect.provide(Logger.replace(Logger.defaultLogger, logger)))
+      // Delivered before publish returned, with no fiber or queue in between.
+      expect(got).toEqual(["a:typing", "shop:typing"])
+      expect(logged.join(" ")).toContain("a realtime listener failed")
     }))
 })

@@ -1,4 +1,4 @@
-import { ChatEvent, Ids, Message, Product, type RealtimeHub } from "@chatbot-node/domain"
+import { ChatEvent, Ids, Message, Product, type RealtimeHub, HubFeed } from "@chatbot-node/domain"
 import { expect } from "@effect/vitest"
 import { Chunk, Effect, Fiber, Option, Stream } from "effect"
 
@@ -22,9 +22,9 @@ const bigMessage = () =>
  */
 export const crossInstance = (a: RealtimeHub.Service, b: RealtimeHub.Service) =>
   Effect.gen(function*() {
-    const onB = yield* b.subscribeConversation(conversationId)
-    const shopOnB = yield* b.subscribeShop(shopId)
-    const onA = yield* a.subscribeConversation(conversationId)
+    const onB = yield* HubFeed.stream(b.subscribeConversation, conversationId)
+    const shopOnB = yield* HubFeed.stream(b.subscribeShop, shopId)
+    const onA = yield* HubFeed.stream(a.subscribeConversation, conversationId)
     const events: Array<ChatEvent.ChatEvent> = [
       ...Array.from({ length: 50 }, (_, i) => new ChatEvent.Delta({ replyId, text: `t${i} ` })),
       new ChatEvent.MessageStored({ message: bigMessage() }),

@@ -1,5 +1,5 @@
 import { PgRealtimeHub } from "@chatbot-node/adapters/realtime"
-import { ChatEvent, Ids, Realtime, type RealtimeHub } from "@chatbot-node/domain"
+import { ChatEvent, Ids, Realtime, type RealtimeHub, HubFeed } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Exit, Option, Schedule, Schema, Scope, Stream } from "effect"
 import pg from "pg"
@@ -98,7 +98,7 @@ describe.skipIf(testDatabaseUrl === undefined)("PgRealtimeHub on PostgreSQL (TES
       yield* Scope.close(bScope, Exit.void)
       const bye = yield* raw.await(presence("bye", bId))
       // A probe event after the bye: once a's subscriber has it, a has taken in the bye (one connection, in order).
-      const onA = yield* a.subscribeConversation(conversationId)
+      const onA = yield* HubFeed.stream(a.subscribeConversation, conversationId)
       const probe = encodeEvent(new Realtime.ConversationEvent({ shopId, conversationId, event: delta("probe") }))
       yield* raw.notify(NotifyChunks.split("probe", "1", probe)[0]!)
       yield* Stream.runHead(onA).pipe(Effect.timeout("10 seconds"))

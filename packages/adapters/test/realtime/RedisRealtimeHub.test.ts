@@ -1,4 +1,4 @@
-import { ChatEvent, Ids, type RealtimeHub } from "@chatbot-node/domain"
+import { ChatEvent, Ids, type RealtimeHub, HubFeed } from "@chatbot-node/domain"
 import { RedisRealtimeHub } from "@chatbot-node/adapters/realtime"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Logger, Option, Schedule, Stream } from "effect"
@@ -32,7 +32,7 @@ const eventually = (check: () => boolean) =>
  */
 const receivedAfter = (hub: RealtimeHub.Service, publisher: RealtimeHub.Service, event: ChatEvent.Delta) =>
   Effect.scoped(Effect.gen(function*() {
-    const live = yield* hub.subscribeConversation(conversationId)
+    const live = yield* HubFeed.stream(hub.subscribeConversation, conversationId)
     const first = yield* Effect.fork(Stream.runHead(Stream.filter(live, (e) => e._tag === "delta" && e.text === event.text)))
     yield* publisher.publish(shopId, conversationId, event).pipe(Effect.repeat(Schedule.spaced("100 millis")), Effect.forkScoped)
     return yield* first.await.pipe(Effect.flatten, Effect.map(Option.getOrThrow), Effect.timeout("15 seconds"))
