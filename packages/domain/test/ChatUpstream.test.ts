@@ -27,7 +27,9 @@ const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
     Effect.map(ConversationStore, (s) => ({
       ...s,
       createConversation: refuse === "createConversation" ? () => failing : s.createConversation,
-      appendMessage: refuse === "appendMessage" ? () => failing : s.appendMessage
+      appendMessage: refuse === "appendMessage" ? () => failing : s.appendMessage,
+      // The message and the reply's placeholder are one append when the bot answers.
+      appendTurn: refuse === "appendMessage" ? () => failing : s.appendTurn
     }))
   ).pipe(Layer.provide(MemoryConversationStore.layer))
   const ports = Layer.mergeAll(

@@ -172,6 +172,13 @@ export const make: Effect.Effect<ConversationStore.Service> = Effect.sync(() => 
         )
       ),
 
+    // Two appends in memory; a retried message stores no placeholder all the same.
+    appendTurn: (visitor, reply) =>
+      Effect.flatMap(service.appendMessage(visitor), (appended) =>
+        appended.created
+          ? Effect.map(service.appendMessage(reply), (stored) => ({ visitor: appended, reply: Option.some(stored.message) }))
+          : Effect.succeed({ visitor: appended, reply: Option.none() })),
+
     appendReplyText: (id, text) =>
       Effect.flatMap(now, (at) =>
         Effect.suspend(() => {

@@ -1,5 +1,5 @@
 import { ConversationStore, Errors, Ids, Message } from "@chatbot-node/domain"
-import type { AppendResult, ConversationSearch, Deleted, MessageRange } from "@chatbot-node/domain"
+import type { ConversationSearch, Deleted, MessageRange, TurnAppendResult } from "@chatbot-node/domain"
 import { SqlClient, SqlSchema, type Statement } from "@effect/sql"
 import { SqlError } from "@effect/sql/SqlError"
 import { Clock, Effect, Exit, Layer, Option, type ParseResult, Schema, type Scope } from "effect"
@@ -34,7 +34,7 @@ const Stored = Schema.Struct({ id: Ids.MessageId, seq: Schema.Int })
 const Query = Schema.Unknown as Schema.Schema<Effect.Effect<ReadonlyArray<unknown>, SqlError>>
 
 /** An append with its id, time and JSON parts made, waiting for its statement. */
-interface PendingAppend {
+interface PendingMessage {
   readonly input: Message.NewMessage
   readonly id: Ids.MessageId
   readonly at: Date
@@ -42,12 +42,16 @@ interface PendingAppend {
   readonly products: string
   readonly suggestions: string
 }
+/** A message to append, and the one to append right after it in the same statement if it is new (a reply's placeholder). */
+interface PendingAppend extends PendingMessage {
+  readonly then?: PendingMessage | undefined
+}
 const emptyJson = Effect.succeed("[]")
-type Appended = Option.Option<AppendResult>
+type Appended = Option.Option<TurnAppendResult>
 type AppendExit = Exit.Exit<Appended, SqlError | ParseResult.ParseError>
 
 /** The message an append stored: what was sent, with the seq the database gave it. */
-const appendedMessage = (p: PendingAppend, seq: number): Message.Message =>
+const appendedMessage = (p: PendingMessage, seq: number): Message.Message =>
   new Message.Message(
     {
       id: p.id,
@@ -185,26 +189,34 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
       )
 
   /**
-   * Appends in one statement (see migration 0002_append_messages): answers (id, seq) of each
-   * stored message; an append to a conversation that does not exist stores nothing.
+   * Appends in one statement (see migration 0002_append_messages), each message followed by its
+   * `then`: answers (id, seq) of each stored message; an append to a conversation that does not
+   * exist stores nothing.
    */
-  const insertMessages = (ps: ReadonlyArray<PendingAppend>) =>
-    stored(sql`SELECT id, seq FROM append_messages(
-        ${ps.map((p) => p.id)}::text[], ${ps.map((p) => p.input.conversationId)}::text[],
-        ${ps.map((p) => p.input.role)}::text[], ${ps.map((p) => p.input.text)}::text[],
-        ${ps.map((p) => p.calls)}::text[], ${ps.map((p) => p.products)}::text[], ${ps.map((p) => p.suggestions)}::text[],
-        ${ps.map((p) => p.input.status)}::text[], ${ps.map((p) => p.input.clientMessageId ?? null)}::text[],
-        ${ps.map((p) => p.input.agentId ?? null)}::text[], ${ps.map((p) => p.at.toISOString())}::timestamptz[])`).pipe(
+  const insertMessages = (ps: ReadonlyArray<PendingAppend>) => {
+    const all = ps.flatMap((p): Array<PendingMessage> => (p.then === undefined ? [p] : [p, p.then]))
+    return stored(sql`SELECT id, seq FROM append_messages(
+        ${all.map((p) => p.id)}::text[], ${all.map((p) => p.input.conversationId)}::text[],
+        ${all.map((p) => p.input.role)}::text[], ${all.map((p) => p.input.text)}::text[],
+        ${all.map((p) => p.calls)}::text[], ${all.map((p) => p.products)}::text[], ${all.map((p) => p.suggestions)}::text[],
+        ${all.map((p) => p.input.status)}::text[], ${all.map((p) => p.input.clientMessageId ?? null)}::text[],
+        ${all.map((p) => p.input.agentId ?? null)}::text[], ${all.map((p) => p.at.toISOString())}::timestamptz[])`).pipe(
       Effect.map((rows) => {
         const seqs = new Map(rows.map((row) => [row.id, row.seq]))
-        return ps.map((p): Appended => {
-          const seq = seqs.get(p.id)
-          return seq === undefined ? Option.none() : Option.some({ message: appendedMessage(p, seq), created: true })
-        })
+        const storedAs = (m: PendingMessage) => Option.map(Option.fromNullable(seqs.get(m.id)), (seq) => appendedMessage(m, seq))
+        return ps.map((p): Appended =>
+          Option.map(storedAs(p), (message) => ({
+            visitor: { message, created: true },
+            reply: p.then === undefined ? Option.none() : storedAs(p.then)
+          })))
       })
     )
+  }
 
-  /** One append alone; a repeated clientMessageId answers the stored message. */
+  /**
+   * One append alone (with its `then`, in the same statement); a repeated clientMessageId rolls the
+   * statement back and answers the stored message, with nothing after it.
+   */
   const appendOne = (p: PendingAppend): Effect.Effect<Appended, SqlError | ParseResult.ParseError> =>
     insertMessages([p]).pipe(
       Effect.map((results) => results[0] ?? Option.none()),
@@ -212,7 +224,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
         (e) => p.input.clientMessageId !== undefined && isUniqueViolation(e, "messages_client_message_id_key"),
         () =>
           existingByClientId({ conversationId: p.input.conversationId, clientMessageId: p.input.clientMessageId! }).pipe(
-            Effect.map(Option.map((message): AppendResult => ({ message, created: false })))
+            Effect.map(Option.map((message): TurnAppendResult => ({ visitor: { message, created: false }, reply: Option.none() })))
           )
       )
     )
@@ -229,12 +241,30 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
             : Effect.succeed(ps.map((): AppendExit => Exit.failCause(exit.cause)))
         )
 
+  /** A message with its id, time and JSON parts made. */
+  const pendingOf = (input: Message.NewMessage) =>
+    Effect.gen(function* () {
+      return {
+        input,
+        id: yield* Ids.newMessageId,
+        at: yield* now,
+        calls: yield* jsonOf(encodeCalls, input.functionCalls),
+        products: yield* jsonOf(encodeProducts, input.products),
+        suggestions: yield* jsonOf(encodeSuggestions, input.suggestions)
+      } satisfies PendingMessage
+    })
+
   const appendGrouped = yield* GroupCommit.make({
     lanes: appendLanes,
     maxBatch: maxAppendBatch,
     keyOf: (p: PendingAppend) => p.input.conversationId,
     run: runAppends
   })
+
+  /** Inside the caller's transaction, alone on it; else group-committed. */
+  const append = (pending: PendingAppend) =>
+    Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
+      Option.isSome(transaction) ? appendOne(pending) : appendGrouped(pending))
 
   const service: ConversationStore.Service = {
     createConversation: (input) =>
@@ -274,19 +304,17 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
       ).pipe(mapStoreError("updateConversation"), orNotFound(id)),
 
     appendMessage: (input) =>
-      Effect.gen(function* () {
-        const at = yield* now
-        const pending: PendingAppend = {
-          input,
-          id: yield* Ids.newMessageId,
-          at,
-          calls: yield* jsonOf(encodeCalls, input.functionCalls),
-          products: yield* jsonOf(encodeProducts, input.products),
-          suggestions: yield* jsonOf(encodeSuggestions, input.suggestions)
-        }
-        const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
-        return yield* Option.isSome(transaction) ? appendOne(pending) : appendGrouped(pending)
-      }).pipe(mapStoreError("appendMessage"), orNotFound(input.conversationId)),
+      Effect.flatMap(pendingOf(input), (pending) => append(pending)).pipe(
+        Effect.map(Option.map((appended) => appended.visitor)),
+        mapStoreError("appendMessage"),
+        orNotFound(input.conversationId)
+      ),
+
+    appendTurn: (visitor, reply) =>
+      Effect.flatMap(Effect.all([pendingOf(visitor), pendingOf(reply)]), ([first, then]) => append({ ...first, then })).pipe(
+        mapStoreError("appendTurn"),
+        orNotFound(visitor.conversationId)
+      ),
 
     appendReplyText: (id, text) =>
       Effect.flatMap(now, (at) => appendReplyText({ id, text, at })).pipe(

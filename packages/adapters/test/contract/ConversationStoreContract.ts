@@ -1,8 +1,8 @@
 import { ConversationStore, Errors, Ids } from "@chatbot-node/domain"
-import { FunctionCall, Product } from "@chatbot-node/domain"
+import { FunctionCall, Product, type TurnAppendResult } from "@chatbot-node/domain"
 import { expect, layer } from "@effect/vitest"
 import { Array as Arr, Effect, FastCheck as fc, Fiber, Layer, Option, TestClock } from "effect"
-import { allMessages, newShopId, newVisitorId, oneTo, openConversation, say, startReply, unicodeSamples } from "./fixtures.js"
+import { allMessages, newShopId, newVisitorId, oneTo, openConversation, say, sayAndStartReply, startReply, unicodeSamples } from "./fixtures.js"
 import { searchContract } from "./SearchContract.js"
 
 /**
@@ -163,6 +163,46 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
           expect(mine.map((m) => m.text).sort()).toEqual([`a${i}`, `b${i}`])
           expect(stored.slice(i === 0 ? 1 : 0)).toEqual(mine)
           expect(stored.map((m) => m.seq)).toEqual(oneTo(i === 0 ? 3 : 2))
+        }
+      }))
+
+    it.effect("appendTurn stores the message and the reply's placeholder right after it; a retried message stores no placeholder", () =>
+      Effect.gen(function* () {
+        const c = yield* openConversation()
+        const turn = yield* sayAndStartReply(c.id, "do you ship to Spain?", "t-1")
+        expect(turn.visitor.created).toBe(true)
+        const reply = Option.getOrThrow(turn.reply)
+        expect([turn.visitor.message.seq, reply.seq]).toEqual([1, 2])
+        expect([reply.role, reply.status, reply.text]).toEqual(["bot", "streaming", ""])
+        const retried = yield* sayAndStartReply(c.id, "do you ship to Spain?", "t-1")
+        expect(retried.visitor.created).toBe(false)
+        expect(retried.visitor.message).toEqual(turn.visitor.message)
+        expect(Option.isNone(retried.reply)).toBe(true)
+        expect((yield* allMessages(c.id)).map((m) => [m.seq, m.role, m.status])).toEqual([[1, "visitor", "complete"], [2, "bot", "streaming"]])
+        const error = yield* Effect.flip(sayAndStartReply(yield* Ids.newConversationId, "to nobody", "t-2"))
+        expect(error).toBeInstanceOf(Errors.ConversationNotFound)
+      }))
+
+    it.effect("concurrent turns and appends to many conversations, one turn retried, each answer for themselves with each placeholder after its message", () =>
+      Effect.gen(function* () {
+        const conversations = yield* Effect.all(Arr.replicate(openConversation(), 5))
+        const first = yield* sayAndStartReply(conversations[0]!.id, "already asked", "again")
+        const sends = [
+          ...conversations.flatMap((c, i) => [sayAndStartReply(c.id, `q${i}`, `q${i}`), say(c.id, `note${i}`)]),
+          sayAndStartReply(conversations[0]!.id, "already asked", "again")
+        ]
+        const results = yield* Effect.all(sends, { concurrency: "unbounded" })
+        const retried = results.at(-1) as TurnAppendResult
+        expect(retried.visitor.created).toBe(false)
+        expect(retried.visitor.message).toEqual(first.visitor.message)
+        expect(Option.isNone(retried.reply)).toBe(true)
+        for (const [i, c] of conversations.entries()) {
+          const stored = (yield* allMessages(c.id)).slice(i === 0 ? 2 : 0)
+          expect(stored.map((m) => m.text).sort()).toEqual(["", `note${i}`, `q${i}`])
+          const question = stored.findIndex((m) => m.text === `q${i}`)
+          expect(stored[question + 1]).toMatchObject({ role: "bot", status: "streaming" })
+          const turn = results[i * 2] as TurnAppendResult
+          expect(Option.getOrThrow(turn.reply)).toEqual(stored[question + 1])
         }
       }))
 

@@ -28,6 +28,15 @@ export const say = (conversationId: Ids.ConversationId, text: string, clientMess
     })
   )
 
+/** A visitor's message and, if it is new, the bot reply's placeholder after it, in one append. */
+export const sayAndStartReply = (conversationId: Ids.ConversationId, text: string, clientMessageId?: string) =>
+  Effect.flatMap(ConversationStore, (store) =>
+    store.appendTurn(
+      { conversationId, role: "visitor", text, status: "complete", clientMessageId: clientMessageId === undefined ? undefined : clientId(clientMessageId) },
+      { conversationId, role: "bot", text: "", status: "streaming" }
+    )
+  )
+
 /** Starts a streaming bot reply. */
 export const startReply = (conversationId: Ids.ConversationId) =>
   Effect.map(

@@ -11,6 +11,12 @@ export interface AppendResult {
   readonly created: boolean
 }
 
+/** A visitor's message and, when it was new, the reply's placeholder stored right after it. */
+export interface TurnAppendResult {
+  readonly visitor: AppendResult
+  readonly reply: Option.Option<Message>
+}
+
 /**
  * Which messages of a conversation, in ascending `seq`: those after `afterSeq`; or else the
  * latest `limit` (before `beforeSeq`, when given).
@@ -87,6 +93,11 @@ export declare namespace ConversationStore {
       patch: ConversationPatch
     ) => Effect.Effect<Conversation, StoreError | ConversationNotFound>
     readonly appendMessage: (input: NewMessage) => Effect.Effect<AppendResult, StoreError | ConversationNotFound>
+    /**
+     * Appends a visitor's message and, only if it is new (its clientMessageId not stored before), the
+     * bot reply's placeholder after it, in one step: one statement, where the store has them.
+     */
+    readonly appendTurn: (visitor: NewMessage, reply: NewMessage) => Effect.Effect<TurnAppendResult, StoreError | ConversationNotFound>
     /** Adds text to a `streaming` reply (a reply is written in parts as it streams). */
     readonly appendReplyText: (id: MessageId, text: string) => Effect.Effect<void, StoreError>
     /** Writes a reply's final text, calls, products, suggestions and status in one step. */

@@ -1,4 +1,4 @@
-import { Chunk, Clock, Deferred, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
+import { Chunk, Clock, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -261,16 +261,21 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         }
       }
 
-      const appended = yield* store.appendMessage({
+      const visitorInput = {
         conversationId: conversation.id,
-        role: "visitor",
+        role: "visitor" as const,
         text,
-        status: "complete",
+        status: "complete" as const,
         clientMessageId: req.clientMessageId
-      })
-      const visitorMessage = appended.message
+      }
+      const botAnswers = ConversationState.botAnswers(conversation.status)
+      // The bot's reply gets its placeholder in the same statement as the message, if the message is new.
+      const appended = botAnswers
+        ? yield* store.appendTurn(visitorInput, { conversationId: conversation.id, role: "bot", text: "", status: "streaming" })
+        : { visitor: yield* store.appendMessage(visitorInput), reply: Option.none<Message>() }
+      const visitorMessage = appended.visitor.message
 
-      if (!appended.created) {
+      if (!appended.visitor.created) {
         if (early.upstream !== undefined) yield* early.upstream.close
         const running = turns.get(visitorMessage.id)
         const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
@@ -299,60 +304,42 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }, true))
       yield* hub.publish(conversation.shopId, conversation.id, new MessageStored({ message: visitorMessage }, true))
 
-      if (!ConversationState.botAnswers(conversation.status)) {
+      if (Option.isNone(appended.reply)) {
         if (early.upstream !== undefined) yield* early.upstream.close
         yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.none(), locale, botId: conversation.botId }, true))
         yield* emit(new Done({ conversationId: conversation.id, replyId: Option.none(), status: "handed-off" }, true))
         yield* markFinished
       } else {
-        // The upstream call starts now (under the conversation's lock), while the reply's placeholder is stored;
-        // its events wait in a queue until the placeholder exists and `started` is out.
-        const placeholder = yield* Deferred.make<Message, StoreError | ConversationNotFound>()
+        const reply = appended.reply.value
+        yield* emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId }, true))
         const turnInput = { conversation, text, locale, context: { ...req.context }, emit }
-        const interruptedBeforeTurn = (reply: Message) =>
-          Effect.suspend(() => log.isDone()
-            ? Effect.void
-            : store.finishReply(reply.id, { text: "", status: "interrupted", functionCalls: [], products: [], suggestions: [] }).pipe(
-              Effect.ignoreLogged,
-              Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true)))
-            ))
+        // Stopped before the turn ran (e.g. while waiting for the conversation's lock): the placeholder ends interrupted.
+        const interruptedBeforeTurn = Effect.suspend(() => log.isDone()
+          ? Effect.void
+          : store.finishReply(reply.id, { text: "", status: "interrupted", functionCalls: [], products: [], suggestions: [] }).pipe(
+            Effect.ignoreLogged,
+            Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true)))
+          ))
         const prestarted = early.upstream
         const produce = Effect.gen(function*() {
           const upstream = prestarted ?? (yield* Effect.acquireRelease(startUpstream(botTurnOf(turnInput)), (u) => u.close))
           if (prestarted !== undefined) yield* Effect.addFinalizer(() => prestarted.close)
-          const reply = yield* Deferred.await(placeholder).pipe(
-            Effect.onInterrupt(() => Deferred.poll(placeholder).pipe(
-              Effect.flatMap(Option.match({ onNone: () => Effect.void, onSome: (done) => Effect.ignore(Effect.flatMap(done, interruptedBeforeTurn)) }))
-            ))
-          )
           yield* runBotTurn({ ...turnInput, reply, upstream: upstream.events })
         }).pipe(
           Effect.scoped,
-          Effect.catchTags({ StoreError: () => Effect.void, ConversationNotFound: () => Effect.void }),
           locks.withLock(conversation.id),
+          Effect.onInterrupt(() => interruptedBeforeTurn),
           Effect.provideService(ConversationStore, store),
           Effect.provideService(BotGateway, gateway),
           Effect.provideService(ProductCatalog, catalog),
           Effect.ensuring(markFinished),
           Effect.annotateLogs({ conversationId: conversation.id, shopId: conversation.shopId })
         )
-        yield* Effect.uninterruptibleMask((restore) =>
-          Effect.gen(function*() {
-            const fiber = yield* FiberSet.run(fibers, Effect.interruptible(produce))
-            early.upstream = undefined
-            if (Option.isNone(running.finishedAt)) running.fiber = Option.some(fiber)
-            yield* restore(
-              store.appendMessage({ conversationId: conversation.id, role: "bot", text: "", status: "streaming" }).pipe(
-                Effect.map((appendedReply) => appendedReply.message),
-                Effect.tap((reply) => emit(new Started({ conversationId: conversation.id, messageId: visitorMessage.id, replyId: Option.some(reply.id), locale, botId: conversation.botId }, true)))
-              )
-            ).pipe(
-              Effect.onExit((exit) => Deferred.done(placeholder, exit)),
-              Effect.tap((reply) => (fiber.unsafePoll() === null ? Effect.void : interruptedBeforeTurn(reply))),
-              Effect.tapErrorCause(() => Effect.sync(() => { turns.delete(visitorMessage.id) }))
-            )
-          })
-        )
+        // Forked and recorded in one step (the reply runs interruptibly), so that `cancelConversation` always finds it.
+        yield* Effect.uninterruptible(Effect.map(FiberSet.run(fibers, Effect.interruptible(produce)), (fiber) => {
+          early.upstream = undefined
+          if (Option.isNone(running.finishedAt)) running.fiber = Option.some(fiber)
+        }))
       }
       return turnOf(conversation, visitorMessage, false, log)
     })
