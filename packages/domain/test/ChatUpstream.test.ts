@@ -8,7 +8,7 @@ import {
   MemoryShopDirectory,
   ScriptedBotGateway
 } from "@chatbot-node/adapters/memory"
-import { Effect, Layer, Option, Schedule, Stream } from "effect"
+import { Effect, Fiber, Layer, Option, Schedule, Stream } from "effect"
 import { alice, catalog, shop, shopId } from "./support/world.js"
 
 /** A bot that never answers and counts the calls open right now; a store that may refuse one kind of write. */
@@ -120,5 +120,35 @@ describe("Chat.send, the bot call started before the writes", () => {
       expect(turn.duplicate).toBe(false)
       yield* chat.cancelConversation(turn.conversation.id)
     }).pipe(Effect.provide(world.layer))
+  })
+
+  // A database finishes a write its caller stopped waiting for: once the write began, the turn must go on.
+  it.live("a send interrupted once its message's write began still answers it: nothing is left unanswered or streaming", () => {
+    let writing = 0
+    const slowStore = Layer.effect(
+      ConversationStore,
+      Effect.map(ConversationStore, (s) => ({
+        ...s,
+        appendTurn: (visitor: Parameters<typeof s.appendTurn>[0], reply: Parameters<typeof s.appendTurn>[1]) =>
+          Effect.zipRight(Effect.sync(() => { writing++ }).pipe(Effect.zipRight(Effect.sleep("30 millis"))), s.appendTurn(visitor, reply))
+      }))
+    ).pipe(Layer.provide(MemoryConversationStore.layer))
+    const bot = ScriptedBotGateway.make({ reply: () => [...ScriptedBotGateway.answer("m1", "Hello there."), ScriptedBotGateway.completed] })
+    const ports = Layer.mergeAll(slowStore, MemoryShopDirectory.layer([shop]), MemoryAdminDirectory.layer(), MemoryRealtimeHub.layer, MemoryProductCatalog.layer(catalog), Layer.succeed(BotGateway, bot.service))
+    const world = Handoff.Default.pipe(Layer.provideMerge(Layer.mergeAll(Chat.Default, History.Default)), Layer.provideMerge(ports))
+    return Effect.gen(function*() {
+      const chat = yield* Chat
+      const store = yield* ConversationStore
+      const first = yield* chat.send({ shopId, visitorId: alice, text: "hello" })
+      const sending = yield* Effect.fork(chat.send({ shopId, visitorId: alice, text: "are you there?", conversationId: first.conversation.id }))
+      yield* Effect.suspend(() => (writing === 2 ? Effect.void : Effect.fail("not yet"))).pipe(Effect.retry({ schedule: Schedule.spaced("1 millis"), times: 2000 }))
+      yield* Fiber.interrupt(sending)
+      yield* Effect.suspend(() => chat.activeTurns).pipe(
+        Effect.flatMap((n) => (n === 0 ? Effect.void : Effect.fail("still answering"))),
+        Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 })
+      )
+      const messages = yield* store.listMessages(first.conversation.id, { limit: 10 })
+      expect(messages.map((m) => [m.role, m.status])).toEqual([["visitor", "complete"], ["bot", "complete"], ["visitor", "complete"], ["bot", "complete"]])
+    }).pipe(Effect.provide(world))
   })
 })

@@ -261,44 +261,47 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         }
       }
 
-      const visitorInput = {
-        conversationId: conversation.id,
-        role: "visitor" as const,
-        text,
-        status: "complete" as const,
-        clientMessageId: req.clientMessageId
-      }
-      const botAnswers = ConversationState.botAnswers(conversation.status)
-      // The bot's reply gets its placeholder in the same statement as the message, if the message is new.
-      const appended = botAnswers
-        ? yield* store.appendTurn(visitorInput, { conversationId: conversation.id, role: "bot", text: "", status: "streaming" })
-        : { visitor: yield* store.appendMessage(visitorInput), reply: Option.none<Message>() }
-      const visitorMessage = appended.visitor.message
+      // From the first write on, the turn runs to its end even if the caller goes away: the message is
+      // answered and its placeholder never left `streaming`.
+      return yield* Effect.uninterruptible(Effect.gen(function*() {
+        const visitorInput = {
+          conversationId: conversation.id,
+          role: "visitor" as const,
+          text,
+          status: "complete" as const,
+          clientMessageId: req.clientMessageId
+        }
+        const botAnswers = ConversationState.botAnswers(conversation.status)
+        // The bot's reply gets its placeholder in the same statement as the message, if the message is new.
+        const appended = botAnswers
+          ? yield* store.appendTurn(visitorInput, { conversationId: conversation.id, role: "bot", text: "", status: "streaming" })
+          : { visitor: yield* store.appendMessage(visitorInput), reply: Option.none<Message>() }
+        const visitorMessage = appended.visitor.message
 
-      if (!appended.visitor.created) {
-        if (early.upstream !== undefined) yield* early.upstream.close
-        const running = turns.get(visitorMessage.id)
-        const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
-        return turnOf(conversation, visitorMessage, true, log)
-      }
+        if (!appended.visitor.created) {
+          if (early.upstream !== undefined) yield* early.upstream.close
+          const running = turns.get(visitorMessage.id)
+          const log = running?.log ?? (yield* storedTurn(conversation, visitorMessage))
+          return turnOf(conversation, visitorMessage, true, log)
+        }
 
-      const log = yield* makeTurnLog
-      const emit = publisher(conversation, log)
-      const running: RunningTurn = {
-        shopId: conversation.shopId,
-        visitorId: conversation.visitorId,
-        conversationId: conversation.id,
-        log,
-        fiber: Option.none(),
-        finishedAt: Option.none()
-      }
-      turns.set(visitorMessage.id, running)
-      const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => {
-        if (Option.isSome(running.finishedAt)) return
-        running.finishedAt = Option.some(now)
-        // A finished fiber holds its context and fiber refs: kept for the retention window, thousands add up.
-        running.fiber = Option.none()
-        finished.push({ id: visitorMessage.id, at: now })
+        const log = yield* makeTurnLog
+        const emit = publisher(conversation, log)
+        const running: RunningTurn = {
+          shopId: conversation.shopId,
+          visitorId: conversation.visitorId,
+          conversationId: conversation.id,
+          log,
+          fiber: Option.none(),
+          finishedAt: Option.none()
+        }
+        turns.set(visitorMessage.id, running)
+        const markFinished = Clock.currentTimeMillis.pipe(Effect.map((now) => {
+          if (Option.isSome(running.finishedAt)) return
+          running.finishedAt = Option.some(now)
+          // A finished fiber holds its context and fiber refs: kept for the retention window, thousands add up.
+          running.fiber = Option.none()
+          finished.push({ id: visitorMessage.id, at: now })
       }))
 
       if (reopened) yield* hub.publish(conversation.shopId, conversation.id, new StatusChanged({ conversationId: conversation.id, status: "bot" }, true))
@@ -342,6 +345,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         }))
       }
       return turnOf(conversation, visitorMessage, false, log)
+      }))
     })
 
     /** Follows a turn still in memory, for the visitor who sent it (SSE `Last-Event-ID` resumption). */
