@@ -1,4 +1,4 @@
-import { ChatEvent, ConversationStore, Errors, Handoff, Ids, RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
+import { ChatEvent, ConversationStore, Errors, Handoff, HubFeed, Ids, RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
 import { Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
@@ -43,11 +43,8 @@ const ownConversation = (ctx: Koa.Context) =>
 const openFeed = (ctx: Koa.Context) =>
   Effect.gen(function*() {
     const { conversation, afterSeq } = yield* ownConversation(ctx)
-    let waiting: Array<ChatEvent.ChatEvent> | undefined = []
-    yield* (yield* RealtimeHub).subscribeConversation(conversation.id, (event) => {
-      if (waiting !== undefined) waiting.push(event)
-      else writeEvent(event)
-    })
+    const live = HubFeed.holding<ChatEvent.ChatEvent>((event) => writeEvent(event))
+    yield* (yield* RealtimeHub).subscribeConversation(conversation.id, live.listener)
     const stored = (yield* (yield* ConversationStore).listMessages(conversation.id, { afterSeq, limit: 100 }))
       .filter((m) => !(m.role === "bot" && m.status === "streaming"))
     const sent = new Set<string>()
@@ -68,9 +65,7 @@ const openFeed = (ctx: Koa.Context) =>
     res.write("retry: 3000\n\n")
     for (const message of stored) writeEvent(new ChatEvent.MessageStored({ message }))
     writeEvent(new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status }))
-    const meanwhile = waiting
-    waiting = undefined
-    for (const event of meanwhile) writeEvent(event)
+    live.release()
     return { write }
   })
 

@@ -1,4 +1,4 @@
-import { Chat, ChatEvent, Handoff, History, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, ShopOrigins, type Ids, type Turn } from "@chatbot-node/domain"
+import { Chat, ChatEvent, Handoff, History, HubFeed, Locale, Message, RateLimitPolicy, RealtimeEvents, RealtimeHub, ShopDirectory, ShopOrigins, type Ids, type Turn } from "@chatbot-node/domain"
 import { Effect, Option, Runtime, Schema } from "effect"
 import type { Namespace, Socket } from "socket.io"
 import { RateLimiter } from "../koa/RateLimiter.js"
@@ -68,20 +68,15 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
           const send = (event: ChatEvent.ChatEvent) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
           // While the turn is replayed, live events wait; then those the replay sent are dropped.
           const seen = new Set<ChatEvent.ChatEvent>()
-          let waiting: Array<ChatEvent.ChatEvent> | undefined = turn === undefined ? undefined : []
-          yield* (yield* RealtimeHub).subscribeConversation(conversationId, (event) => {
-            if (waiting !== undefined) waiting.push(event)
-            else if (!seen.delete(event)) send(event)
-          })
+          const live = HubFeed.holding<ChatEvent.ChatEvent>((event) => { if (!seen.delete(event)) send(event) })
+          yield* (yield* RealtimeHub).subscribeConversation(conversationId, live.listener)
           yield* Effect.acquireRelease(Effect.sync(() => socket.join(room(conversationId))), () => Effect.sync(() => socket.leave(room(conversationId))))
-          if (turn === undefined) return
+          if (turn === undefined) return live.release()
           yield* Effect.forkScoped(Effect.gen(function*() {
             // The visitor's own message went out before this socket could follow the new conversation.
             if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
             yield* turn.forEachEvent((_, event) => { seen.add(event); return emit(event) })
-            const live = waiting ?? []
-            waiting = undefined
-            for (const event of live) if (!seen.delete(event)) send(event)
+            live.release()
           }))
         })
       )

@@ -56,18 +56,6 @@ export const makeTurnLog: Effect.Effect<TurnLog> = Effect.sync(() => {
       })
       return Stream.repeatEffectChunkOption(pull)
     })
-  const forEach = <E>(from: number, f: (position: number, event: ChatEvent) => Effect.Effect<void, E>): Effect.Effect<void, E> =>
-    Effect.suspend(() => {
-      let sent = Math.max(0, from)
-      const next: Effect.Effect<void, E> = Effect.suspend(() => {
-        if (sent < events.length) {
-          const position = sent++
-          return Effect.zipRight(f(position, events[position]!), next)
-        }
-        return done ? Effect.void : Effect.zipRight(nextAppend, next)
-      })
-      return next
-    })
   const forEachBatch = <E>(from: number, f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>): Effect.Effect<void, E> =>
     Effect.suspend(() => {
       let sent = Math.max(0, from)
@@ -82,5 +70,7 @@ export const makeTurnLog: Effect.Effect<TurnLog> = Effect.sync(() => {
       })
       return next
     })
+  const forEach = <E>(from: number, f: (position: number, event: ChatEvent) => Effect.Effect<void, E>): Effect.Effect<void, E> =>
+    forEachBatch(from, (batch) => Effect.forEach(batch, ([position, event]) => f(position, event), { discard: true }))
   return { append, follow, forEach, forEachBatch, isDone: () => done, events: () => events }
 })

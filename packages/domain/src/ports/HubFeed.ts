@@ -19,3 +19,23 @@ export const stream = <K, A>(
     yield* subscribe(key, (event) => { queue.unsafeOffer(event) })
     return Stream.fromQueue(queue)
   })
+
+/**
+ * A listener that holds the events it gets until `release`, then hands them (and every later one) to
+ * `deliver` in order: for a reader that subscribes first and replays what came before, so that
+ * nothing is missed and nothing overtakes the replay.
+ */
+export const holding = <A>(deliver: (event: A) => void): { readonly listener: HubListener<A>; readonly release: () => void } => {
+  let held: Array<A> | undefined = []
+  return {
+    listener: (event) => {
+      if (held === undefined) deliver(event)
+      else held.push(event)
+    },
+    release: () => {
+      const events = held ?? []
+      held = undefined
+      for (const event of events) deliver(event)
+    }
+  }
+}

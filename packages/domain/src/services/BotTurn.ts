@@ -25,7 +25,7 @@ export interface BotTurnInput {
   readonly locale: Locale
   readonly context: { readonly [key: string]: string | undefined }
   readonly emit: (event: ChatEvent) => Effect.Effect<void>
-  /** The bot's events when the caller already started the upstream call (to overlap it with the reply's placeholder write). */
+  /** The bot's events when the caller already started the upstream call (a first message: to overlap it with the conversation's writes). */
   readonly upstream?: BotEvents | undefined
 }
 
