@@ -1,7 +1,7 @@
 import { BotEvent, Errors, FunctionCall } from "@chatbot-node/domain"
 import { Either, Option, Schema } from "effect"
 import * as CozeErrors from "./CozeErrors.js"
-import type { SseEvent } from "./CozeSse.js"
+import type { SseMessage } from "../sse/SseFrame.js"
 import {
   toUsage,
   type WireChat,
@@ -122,7 +122,7 @@ export interface Translated {
 
 /** Turns a chat's SSE events into `BotEvent`s batch by batch; holds the chat's progress. */
 export interface Translator {
-  readonly push: (events: Iterable<SseEvent>) => Translated
+  readonly push: (events: Iterable<SseMessage>) => Translated
   /** The response ended: an error unless the chat is over. */
   readonly ended: () => Option.Option<Ending>
 }
@@ -142,7 +142,7 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
     })
   const none: ReadonlyArray<Event> = []
 
-  const step = (event: SseEvent): Either.Either<ReadonlyArray<Event>, Ending> => {
+  const step = (event: SseMessage): Either.Either<ReadonlyArray<Event>, Ending> => {
     switch (event.event) {
       case "conversation.chat.created":
         return Either.map(chat(event.data, event.event), (c) => [

@@ -2,7 +2,8 @@ import type { BotEventSink, Errors } from "@chatbot-node/domain"
 import { Duration, Effect, Either, ExecutionStrategy, Exit, Option, Scope } from "effect"
 import { type ChatProgress, type Ending, makeTranslator } from "./CozeChatEvents.js"
 import * as CozeErrors from "./CozeErrors.js"
-import * as CozeSse from "./CozeSse.js"
+import type { SseMessage } from "../sse/SseFrame.js"
+import * as SseParser from "../sse/SseParser.js"
 import type { BodyRead } from "./ResponseBody.js"
 
 /** An opened SSE response (see `CozeHttp.sse`): aborted when the scope it was opened in closes. */
@@ -36,7 +37,7 @@ export const read = <E>(
 ): Effect.Effect<void, Errors.BotGatewayError | E> =>
   Effect.scoped(Effect.gen(function*() {
     const clock = yield* Effect.clock
-    const sse = CozeSse.makeParser()
+    const sse = SseParser.makeParser()
     const translator = makeTranslator(progress, ctx)
     let lastEventAt = clock.unsafeCurrentTimeMillis()
     let first = true
@@ -57,7 +58,7 @@ export const read = <E>(
     const failEnding = (e: Ending) => logged(e.error, e.logged)
 
     /** Translates the events of one read and hands them over; whether the chat goes on. */
-    const pass = (events: ReadonlyArray<CozeSse.SseEvent>): Effect.Effect<boolean, Errors.BotGatewayError | E> => {
+    const pass = (events: ReadonlyArray<SseMessage>): Effect.Effect<boolean, Errors.BotGatewayError | E> => {
       if (events.length === 0) return Effect.succeed(true)
       lastEventAt = clock.unsafeCurrentTimeMillis()
       first = false
@@ -77,7 +78,7 @@ export const read = <E>(
     for (;;) {
       const pieces = yield* next
       if (Option.isNone(pieces)) break
-      const events: Array<CozeSse.SseEvent> = []
+      const events: Array<SseMessage> = []
       for (const bytes of pieces.value) for (const event of sse.feed(bytes)) events.push(event)
       if (!(yield* pass(events))) return
     }

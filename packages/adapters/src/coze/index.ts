@@ -2,7 +2,6 @@
 export * as CozeBotGateway from "./CozeBotGateway.js"
 export * as CozeConfig from "./CozeConfig.js"
 export * as CozeErrors from "./CozeErrors.js"
-export * as CozeSse from "./CozeSse.js"
 export * as CozeWire from "./CozeWire.js"
 export * as LosslessJson from "./LosslessJson.js"
 export type { BotChanges } from "./CozeBots.js"

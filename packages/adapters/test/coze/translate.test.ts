@@ -2,16 +2,16 @@ import type { BotEvent } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, FastCheck } from "effect"
 import { makeTranslator } from "../../src/coze/CozeChatEvents.js"
-import type { SseEvent } from "../../src/coze/CozeSse.js"
+import type { SseMessage } from "../../src/sse/SseFrame.js"
 
 const chat = { id: "7000000000000000002", conversation_id: "7000000000000000001", status: "in_progress" }
-const delta = (id: string, content: string): SseEvent => ({
+const delta = (id: string, content: string): SseMessage => ({
   event: "conversation.message.delta",
   data: JSON.stringify({ id, conversation_id: chat.conversation_id, role: "assistant", type: "answer", content, content_type: "text" })
 })
-const created: SseEvent = { event: "conversation.chat.created", data: JSON.stringify(chat) }
-const completed: SseEvent = { event: "conversation.chat.completed", data: JSON.stringify({ ...chat, status: "completed" }) }
-const error: SseEvent = { event: "error", data: JSON.stringify({ code: 4000, msg: "bad request" }) }
+const created: SseMessage = { event: "conversation.chat.created", data: JSON.stringify(chat) }
+const completed: SseMessage = { event: "conversation.chat.completed", data: JSON.stringify({ ...chat, status: "completed" }) }
+const error: SseMessage = { event: "error", data: JSON.stringify({ code: 4000, msg: "bad request" }) }
 
 /** Where `length` events are cut into chunks of the given sizes (what successive reads of the response held). */
 const cutsOf = (length: number, sizes: ReadonlyArray<number>) => {
@@ -29,7 +29,7 @@ const cutsOf = (length: number, sizes: ReadonlyArray<number>) => {
  * The events out of a translator fed `events` in batches of the given sizes (what successive reads
  * of the response held), and the error that ended the chat, or the stream's end, if any.
  */
-const translated = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) => {
+const translated = (events: ReadonlyArray<SseMessage>, sizes: ReadonlyArray<number>) => {
   const translator = makeTranslator({ conversationId: undefined, chatId: undefined, terminal: false }, { path: "/v3/chat" })
   const out: Array<BotEvent.BotEvent> = []
   for (const cut of cutsOf(events.length, sizes)) {
@@ -42,7 +42,7 @@ const translated = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number
   return { out, end: ended._tag === "Some" ? Either.left(ended.value.error) : Either.right(out) }
 }
 
-const run = (events: ReadonlyArray<SseEvent>, sizes: ReadonlyArray<number>) => Effect.succeed(translated(events, sizes).end)
+const run = (events: ReadonlyArray<SseMessage>, sizes: ReadonlyArray<number>) => Effect.succeed(translated(events, sizes).end)
 
 const textOf = (events: ReadonlyArray<BotEvent.BotEvent>, messageId: string) =>
   events.flatMap((e) => (e._tag === "TextDelta" && e.messageId === messageId ? [e.text] : [])).join("")
@@ -95,7 +95,7 @@ describe("CozeChatEvents.makeTranslator, a batch (one read of the response) at a
 
   it.effect("a delta without a type is answer text; one of another type, or without content, shows nothing", () =>
     Effect.gen(function*() {
-      const bare = (data: object): SseEvent => ({ event: "conversation.message.delta", data: JSON.stringify(data) })
+      const bare = (data: object): SseMessage => ({ event: "conversation.message.delta", data: JSON.stringify(data) })
       const out = Either.getOrThrow(yield* run([
         created,
         bare({ id: "m1", content: "typeless " }),

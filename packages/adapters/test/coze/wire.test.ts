@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Either, Exit, FastCheck } from "effect"
-import * as CozeSse from "../../src/coze/CozeSse.js"
+import * as SseParser from "../../src/sse/SseParser.js"
 import { parseLossless } from "../../src/coze/LosslessJson.js"
 
 const encoder = new TextEncoder()
@@ -21,23 +21,25 @@ const chunked = (text: string, cuts: ReadonlyArray<number>) => {
 /** The events of a parser fed the parts in turn, then the end. */
 const decodeAll = (parts: ReadonlyArray<Uint8Array>) =>
   Effect.suspend(() => {
-    const parser = CozeSse.makeParser()
+    const parser = SseParser.makeParser()
     const events = parts.flatMap((part) => parser.feed(part))
     return Either.match(parser.end(), { onLeft: Effect.fail, onRight: (rest) => Effect.succeed([...events, ...rest]) })
   })
 
 const sample = "event:conversation.chat.created\ndata:{\"id\":\"7000000000000000001\"}\n\n" +
   "event: conversation.message.delta\r\ndata: {\"content\":\"你好 👋\"}\r\n\r\n" +
+  "event:conversation.message.delta\rdata:{\"content\":\"b\"}\r\r" +
   ": a comment\n\n" +
   "event:done\ndata:\"[DONE]\"\n\n"
 
-describe("CozeSse.makeParser", () => {
-  it.effect("reads both `event:x` and `event: x`, CRLF, comments, and leaves `done` data unparsed", () =>
+describe("SseParser.makeParser on Coze's streams", () => {
+  it.effect("reads both `event:x` and `event: x`, CRLF and CR line ends, comments, and leaves `done` data unparsed", () =>
     Effect.gen(function*() {
       const events = yield* decodeAll(chunked(sample, []))
       expect(events).toEqual([
         { event: "conversation.chat.created", data: "{\"id\":\"7000000000000000001\"}" },
         { event: "conversation.message.delta", data: "{\"content\":\"你好 👋\"}" },
+        { event: "conversation.message.delta", data: "{\"content\":\"b\"}" },
         { event: "done", data: "\"[DONE]\"" }
       ])
     }))
