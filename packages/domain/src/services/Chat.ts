@@ -324,10 +324,11 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
             Effect.zipRight(emit(new Done({ conversationId: conversation.id, replyId: Option.some(reply.id), status: "interrupted" }, true)))
           ))
         const prestarted = early.upstream
+        // A call started early (a first message) is read from its queue; any other turn calls the bot
+        // from its own fiber, with no second fiber and queue between the bot and the reply.
         const produce = Effect.gen(function*() {
-          const upstream = prestarted ?? (yield* Effect.acquireRelease(startUpstream(botTurnOf(turnInput)), (u) => u.close))
           if (prestarted !== undefined) yield* Effect.addFinalizer(() => prestarted.close)
-          yield* runBotTurn({ ...turnInput, reply, upstream: upstream.events })
+          yield* runBotTurn({ ...turnInput, reply, upstream: prestarted?.events })
         }).pipe(
           Effect.scoped,
           locks.withLock(conversation.id),
