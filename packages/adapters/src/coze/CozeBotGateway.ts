@@ -1,7 +1,6 @@
 import type { HttpClient } from "@effect/platform"
-import { BotGateway, type Errors } from "@chatbot-node/domain"
+import { BotGateway, type Errors, KeyedLock } from "@chatbot-node/domain"
 import { Context, Effect, Layer, type ConfigError, type Scope } from "effect"
-import * as ConversationLocks from "./ConversationLocks.js"
 import * as CozeAuth from "./CozeAuth.js"
 import { cancelChat } from "./CozeChatLifecycle.js"
 import * as CozeBots from "./CozeBots.js"
@@ -37,7 +36,7 @@ export const make = (
     const resolved = CozeConfig.resolve(options)
     const http = yield* CozeHttp.make(resolved)
     const auth = yield* CozeAuth.make(resolved, http)
-    const locks = yield* ConversationLocks.make
+    const locks = yield* KeyedLock.makeKeyedLock<string>()
     const deps: CozeDeps = { options: resolved, http, auth, locks }
     const bots = CozeBots.make(deps)
     const poll = resolved.mode === "poll"

@@ -55,6 +55,6 @@ export const guard = <A, E>(
   const guarded = Effect.ensuring(call, abandon(deps, session, progress))
   return Option.match(conversationId, {
     onNone: () => guarded,
-    onSome: (id) => Effect.scoped(Effect.zipRight(deps.locks.hold(id), guarded))
+    onSome: (id) => deps.locks.withLock(id)(guarded)
   })
 }

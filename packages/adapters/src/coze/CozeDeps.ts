@@ -1,17 +1,17 @@
-import type { BotTurn, ToolOutputs } from "@chatbot-node/domain"
+import type { BotTurn, KeyedLock, ToolOutputs } from "@chatbot-node/domain"
 import { HttpClientRequest } from "@effect/platform"
 import { Option, type Redacted } from "effect"
 import type { CozeAuth } from "./CozeAuth.js"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import type { CozeHttp } from "./CozeHttp.js"
-import type { ConversationLocks } from "./ConversationLocks.js"
 
 /** What the chat, poll and bot modules share: options, the HTTP surface, auth and the per-conversation locks. */
 export interface CozeDeps {
   readonly options: ResolvedCozeOptions
   readonly http: CozeHttp
   readonly auth: CozeAuth
-  readonly locks: ConversationLocks
+  /** One chat at a time per upstream conversation: Coze refuses a second running one (4016). */
+  readonly locks: KeyedLock.KeyedLock<string>
 }
 
 /** Coze prompt variables may hold only letters and `_` in their names. */
