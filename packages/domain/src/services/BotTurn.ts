@@ -51,7 +51,6 @@ export const runBotTurn = (input: BotTurnInput) =>
     const parsers = new Map<string, FunctionCallMarkup.IncrementalParser>()
     const finished = new Set<string>()
     let toolRounds = 0
-    const scope = yield* Effect.scope
     let linking: Fiber.Fiber<unknown, StoreError | ConversationNotFound> | undefined
 
     const showText = (messageId: string, visible: string) => {
@@ -114,11 +113,12 @@ export const runBotTurn = (input: BotTurnInput) =>
     const handle = (event: BotEvent): Effect.Effect<void, ChatFailure> => {
       switch (event._tag) {
         case "TurnStarted":
-          // Stored beside the stream (joined before the reply is finished), so the first token does not wait for it.
+          // Stored beside the stream, so the first token does not wait for it; joined before the reply is
+          // finished, however it finishes (`linked`), so a daemon fiber is not left behind.
           return Option.contains(conversation.upstreamConversationId, event.upstreamConversationId) || linking !== undefined
             ? Effect.void
             : store.updateConversation(conversation.id, { upstreamConversationId: event.upstreamConversationId }).pipe(
-              Effect.forkIn(scope),
+              Effect.forkDaemon,
               Effect.map((fiber) => { linking = fiber })
             )
         case "TextDelta": {
@@ -198,7 +198,7 @@ export const runBotTurn = (input: BotTurnInput) =>
           Effect.logError("bot reply crashed", defect).pipe(Effect.zipRight(fail(new InternalError({ message: "the bot reply crashed" }))))
         )
       )
-  }).pipe(Effect.scoped, Effect.withSpan("Chat.botTurn"))
+  }).pipe(Effect.withSpan("Chat.botTurn"))
 
 /** The upstream request of a reply: all it needs is known once the conversation is. */
 export const botTurnOf = (input: {

@@ -1,4 +1,4 @@
-import { Chunk, Clock, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
+import { Chunk, Clock, Context, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
@@ -114,6 +114,8 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
     const fibers = yield* FiberSet.make<void, never>()
     const locks = yield* makeKeyedLock<ConversationId>()
     const turns = new Map<MessageId, RunningTurn>()
+    // What a reply's fiber needs, provided in one step.
+    const turnServices = Context.make(ConversationStore, store).pipe(Context.add(BotGateway, gateway), Context.add(ProductCatalog, catalog))
 
     // Finished turns in the order they finished, so that forgetting the old ones costs only what is forgotten.
     const finished: Array<{ readonly id: MessageId; readonly at: number }> = []
@@ -326,16 +328,11 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         const prestarted = early.upstream
         // A call started early (a first message) is read from its queue; any other turn calls the bot
         // from its own fiber, with no second fiber and queue between the bot and the reply.
-        const produce = Effect.gen(function*() {
-          if (prestarted !== undefined) yield* Effect.addFinalizer(() => prestarted.close)
-          yield* runBotTurn({ ...turnInput, reply, upstream: prestarted?.events })
-        }).pipe(
-          Effect.scoped,
+        const turn = runBotTurn({ ...turnInput, reply, upstream: prestarted?.events })
+        const produce = (prestarted === undefined ? turn : Effect.ensuring(turn, prestarted.close)).pipe(
           locks.withLock(conversation.id),
           Effect.onInterrupt(() => interruptedBeforeTurn),
-          Effect.provideService(ConversationStore, store),
-          Effect.provideService(BotGateway, gateway),
-          Effect.provideService(ProductCatalog, catalog),
+          Effect.provide(turnServices),
           Effect.ensuring(markFinished),
           Effect.annotateLogs({ conversationId: conversation.id, shopId: conversation.shopId })
         )
