@@ -14,6 +14,10 @@ import {
 } from "./CozeWire.js"
 import { parseLossless } from "./LosslessJson.js"
 
+/** An answer delta with text to show (other message types' deltas, and empty ones, are not shown). */
+const isAnswerText = (m: typeof WireDelta.Type): m is typeof WireDelta.Type & { readonly content: string } =>
+  (m.type === undefined || m.type === "answer" || m.type === "") && typeof m.content === "string" && m.content !== ""
+
 /** What one chat has reached so far: its ids (to cancel or continue it) and whether it is over. */
 export interface ChatProgress {
   conversationId: string | undefined
@@ -151,8 +155,9 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
       case "conversation.chat.in_progress":
         return Either.map(chat(event.data, event.event), () => none)
       case "conversation.message.delta":
+        // Deltas are gathered by `push` (see `gather`); here only for a caller stepping one event.
         return Either.map(decode(decodeDelta, event.data, event.event, ctx), (m) =>
-          (m.type === undefined || m.type === "answer" || m.type === "") && m.content ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
+          isAnswerText(m) ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
         return Either.map(decode(decodeMessage, event.data, event.event, ctx), completedMessage)
       case "conversation.chat.requires_action":
@@ -177,25 +182,47 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
     }
   }
 
-  /** Appends `event`, merged into the previous one when both are deltas of the same message. */
-  const push = (out: Array<Event>, event: Event) => {
-    const last = out.at(-1)
-    if (event._tag === "TextDelta" && last?._tag === "TextDelta" && last.messageId === event.messageId) {
-      out[out.length - 1] = E.TextDelta({ messageId: event.messageId, text: last.text + event.text })
-    } else {
-      out.push(event)
-    }
-  }
-
   return {
     push: (events) => {
       const out: Array<Event> = []
-      for (const event of events) {
-        if (event.event === "done") return { events: out, end: "done" }
-        const stepped = step(event)
-        if (Either.isLeft(stepped)) return { events: out, end: stepped.left }
-        for (const e of stepped.right) push(out, e)
+      // The answer deltas of one message in a row, as text pieces: one TextDelta when the row ends.
+      let gathering: string | undefined
+      let pieces: Array<string> = []
+      const flush = () => {
+        if (gathering !== undefined) out.push(E.TextDelta({ messageId: gathering, text: pieces.join("") }))
+        gathering = undefined
+        pieces = []
       }
+      for (const event of events) {
+        if (event.event === "conversation.message.delta") {
+          const delta = decode(decodeDelta, event.data, event.event, ctx)
+          if (Either.isLeft(delta)) {
+            flush()
+            return { events: out, end: delta.left }
+          }
+          const m = delta.right
+          if (!isAnswerText(m)) continue
+          if (gathering !== m.id) flush()
+          gathering = m.id
+          pieces.push(m.content)
+          continue
+        }
+        if (event.event === "done") {
+          flush()
+          return { events: out, end: "done" }
+        }
+        const stepped = step(event)
+        if (Either.isLeft(stepped)) {
+          flush()
+          return { events: out, end: stepped.left }
+        }
+        // An event that shows nothing (`in_progress`, verbose) does not split a row of deltas.
+        if (stepped.right.length > 0) {
+          flush()
+          for (const e of stepped.right) out.push(e)
+        }
+      }
+      flush()
       return { events: out, end: "more" }
     },
     ended: () =>
