@@ -6,6 +6,10 @@
  * server runs compiled, in Coze mode against the simulator, on PostgreSQL as in production when one
  * answers (persistence included: each reply is stored); then, for the embedded default, on PGlite
  * at 1 and 10 paced streams. Server, simulator and load generator are three processes on 127.0.0.1.
+ * The floor of any relay is measured beside: a bare HTTP relay (bench/support/bareHttpRelay.ts: the
+ * request passed on with fetch, the answer's bytes written back, nothing else) for SSE, and a bare
+ * socket.io relay (bench/support/bareSocketServer.ts with BARE_UPSTREAM) for Socket.io, so that what
+ * the second hop costs is told apart from what the server's own work costs.
  * Run: npm run build && npm run bench:gateway. Writes bench/results/gateway.{json,md}.
  */
 import { mkdtempSync, rmSync } from "node:fs"
@@ -13,7 +17,7 @@ import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
 import { runStreams, type StreamsResult } from "./support/load.js"
-import { benchSecret, nextPort, requireBuild, root, serverEnv, startServer, stopProcess } from "./support/processes.js"
+import { benchSecret, nextPort, requireBuild, root, serverEnv, startProcess, startServer, stopProcess, waitFor } from "./support/processes.js"
 import { type Figure, type Table, write } from "./support/results.js"
 import { type Pace, startSim } from "./support/sim.js"
 import { percentile, round } from "./support/stats.js"
@@ -26,6 +30,8 @@ const paces: ReadonlyArray<{ readonly name: string; readonly pace: Pace; readonl
   { name: "unpaced", pace: null, rounds: quick ? { 1: 5, 10: 2, 100: 1 } : { 1: 25, 10: 6, 100: 2 } }
 ]
 const transports = ["coze", "sse", "socketio"] as const
+/** The bare relays: the least an HTTP relay and a socket.io relay add to the simulator's own time. */
+const floors = { sse: "bare HTTP relay", socketio: "bare socket.io relay" } as const
 const message = "Hello, what do you sell?"
 
 const summary = (r: StreamsResult) => ({
@@ -41,6 +47,14 @@ const summary = (r: StreamsResult) => ({
 })
 
 const sim = await startSim()
+const startBare = async (file: string, env: Record<string, string>) => {
+  const p = startProcess(["--conditions=source", "--import", "tsx", join(root, file)], env)
+  return { child: p.child, url: (await waitFor(p, /listening on (http:\/\/\S+)/))[1]! }
+}
+const bareHttp = await startBare("bench/support/bareHttpRelay.ts", { BARE_UPSTREAM: sim.url })
+const bareSocket = await startBare("bench/support/bareSocketServer.ts", { BARE_UPSTREAM: sim.url, BARE_PAT: sim.pat, BARE_BOT: sim.plainBotId })
+/** The floors' TTFT p50 by pace and streams, measured in the first run (they use no database). */
+const floorTtft = new Map<string, { sse: number; socketio: number }>()
 const dataDir = mkdtempSync(join(os.tmpdir(), "bench-gateway-"))
 const databaseUrl = await benchDatabase("chatbot_bench_gateway", { fresh: true })
 const database = databaseUrl === undefined ? "PGlite" : "PostgreSQL"
@@ -58,6 +72,10 @@ for (const run of runs) {
   for (const transport of ["sse", "socketio"] as const) {
     await runStreams({ mode: "streams", transport, url: server.url, concurrency: 10, rounds: 30, timeLimitMs: 60_000, message, tag: `warm-${transport}-${run.database}`, secret: benchSecret })
   }
+  if (floorTtft.size === 0) {
+    await runStreams({ mode: "streams", transport: "coze", url: bareHttp.url, concurrency: 10, rounds: 10, timeLimitMs: 60_000, message, tag: "warm-bare-http", cozeBotId: sim.plainBotId, pat: sim.pat })
+    await runStreams({ mode: "streams", transport: "socketio", url: bareSocket.url, concurrency: 10, rounds: 10, timeLimitMs: 60_000, message, tag: "warm-bare-socket", secret: benchSecret })
+  }
   for (const p of run.paces) {
     await sim.pace(p.pace)
     for (const concurrency of run.levels) {
@@ -70,30 +88,48 @@ for (const run of runs) {
         })
         measured[transport] = summary(r)
       }
+      const key = `${p.name}:${concurrency}`
+      // The floors at the target's levels (1–10 streams); at 100 the server's own queueing dominates.
+      if (!floorTtft.has(key) && concurrency <= 10) {
+        const floor = async (transport: "coze" | "socketio", url: string) => summary(await runStreams({
+          mode: "streams", transport, url, concurrency, rounds: p.rounds[concurrency]!, timeLimitMs: 60_000, message,
+          tag: `floor-${transport}-${p.pace === null ? "u" : "p"}-${concurrency}`, secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
+        })).ttftP50
+        floorTtft.set(key, { sse: await floor("coze", bareHttp.url), socketio: await floor("socketio", bareSocket.url) })
+      }
       const direct = measured.coze!
+      const floor = floorTtft.get(key)
       for (const transport of ["sse", "socketio"] as const) {
         const ours = measured[transport]!
         rows.push({
           database: run.database, pace: p.name, concurrency, transport, streams: ours.streams, errors: ours.errors, tokensPerStream: ours.tokensPerStream,
           directTtftP50: direct.ttftP50, ttftP50: ours.ttftP50, addedTtftP50: round(ours.ttftP50 - direct.ttftP50),
+          floorTtftP50: floor?.[transport] ?? null, floorAddedTtftP50: floor === undefined ? null : round(floor[transport] - direct.ttftP50), overFloorTtftP50: floor === undefined ? null : round(ours.ttftP50 - floor[transport]),
           directTtftP99: direct.ttftP99, ttftP99: ours.ttftP99, addedTtftP99: round(ours.ttftP99 - direct.ttftP99),
           directTtltP50: direct.ttltP50, ttltP50: ours.ttltP50, addedTtltP50: round(ours.ttltP50 - direct.ttltP50),
           directTtltP99: direct.ttltP99, ttltP99: ours.ttltP99, addedTtltP99: round(ours.ttltP99 - direct.ttltP99),
           firstError: ours.firstError ?? direct.firstError
         })
       }
-      console.log(`${run.database}, ${p.name}, ${concurrency} streams: direct TTFT p50 ${direct.ttftP50} ms; SSE +${round(measured.sse!.ttftP50 - direct.ttftP50)} ms; Socket.io +${round(measured.socketio!.ttftP50 - direct.ttftP50)} ms`)
+      const floorNote = (t: "sse" | "socketio", name: string) => (floor === undefined ? "" : ` (${name} +${round(floor[t] - direct.ttftP50)})`)
+      console.log(`${run.database}, ${p.name}, ${concurrency} streams: direct TTFT p50 ${direct.ttftP50} ms; SSE +${round(measured.sse!.ttftP50 - direct.ttftP50)} ms${floorNote("sse", "bare HTTP relay")}; Socket.io +${round(measured.socketio!.ttftP50 - direct.ttftP50)} ms${floorNote("socketio", "bare socket.io relay")}`)
     }
   }
   } finally {
     await stopProcess(server.child)
   }
 }
+await stopProcess(bareHttp.child)
+await stopProcess(bareSocket.child)
 await sim.stop()
 rmSync(dataDir, { recursive: true, force: true })
 
 const targetRows = rows.filter((r) => r.database === database && (r.concurrency as number) <= 10 && r.transport === "sse" && (r.errors as number) === 0)
 const worstAdded = Math.max(...targetRows.map((r) => r.addedTtftP50 as number))
+const floorRange = (transport: string) => {
+  const added = rows.filter((r) => r.database === database && (r.concurrency as number) <= 10 && r.transport === transport && r.floorAddedTtftP50 !== null).map((r) => r.floorAddedTtftP50 as number)
+  return `${Math.min(...added)} to ${Math.max(...added)}`
+}
 const figures: Array<Figure> = rows.filter((r) => r.concurrency !== 100 || r.transport === "sse").map((r) => ({
   figure: `gateway: added TTFT p50, ${r.transport === "sse" ? "SSE" : "Socket.io"}, ${r.pace}, ${r.concurrency} stream(s), ${r.database}`,
   value: `${r.ttftP50} ms (+${r.addedTtftP50} ms)`,
@@ -104,10 +140,11 @@ const figures: Array<Figure> = rows.filter((r) => r.concurrency !== 100 || r.tra
 }))
 const table = (transport: string): Table => ({
   title: `Through the server (${transport === "sse" ? "SSE POST /api/coze/chat/stream" : "Socket.io /visitor message:send"}) vs straight from the Coze simulator, ms`,
-  headers: ["database", "pace", "streams", "replies", "errors", "tokens/reply", "TTFT p50 direct", "TTFT p50", "added p50", "TTFT p99 direct", "TTFT p99", "added p99", "TTLT p50 direct", "TTLT p50", "added p50", "TTLT p99", "added p99"],
-  rows: rows.filter((r) => r.transport === transport).map((r) => [r.database as string, r.pace as string, r.concurrency as number, r.streams as number, r.errors as number, r.tokensPerStream as number, r.directTtftP50 as number, r.ttftP50 as number, r.addedTtftP50 as number, r.directTtftP99 as number, r.ttftP99 as number, r.addedTtftP99 as number, r.directTtltP50 as number, r.ttltP50 as number, r.addedTtltP50 as number, r.ttltP99 as number, r.addedTtltP99 as number])
+  headers: ["database", "pace", "streams", "replies", "errors", "tokens/reply", "TTFT p50 direct", "TTFT p50", "added p50", `${floors[transport as "sse" | "socketio"]}: added p50`, "ours over it", "TTFT p99 direct", "TTFT p99", "added p99", "TTLT p50 direct", "TTLT p50", "added p50", "TTLT p99", "added p99"],
+  rows: rows.filter((r) => r.transport === transport).map((r) => [r.database as string, r.pace as string, r.concurrency as number, r.streams as number, r.errors as number, r.tokensPerStream as number, r.directTtftP50 as number, r.ttftP50 as number, r.addedTtftP50 as number, r.floorAddedTtftP50 as number | null, r.overFloorTtftP50 as number | null, r.directTtftP99 as number, r.ttftP99 as number, r.addedTtftP99 as number, r.directTtltP50 as number, r.ttltP50 as number, r.addedTtltP50 as number, r.ttltP99 as number, r.addedTtltP99 as number])
 })
 write(root, "gateway", "npm run bench:gateway", { rows, targetAddedTtftP50Ms: 2, worstAddedTtftP50At1to10: worstAdded }, [table("sse"), table("socketio")], figures, [
   `Target (added TTFT p50 ≤ 2 ms at 1–10 streams over SSE, persistence on ${database} included): worst ${worstAdded} ms → ${worstAdded <= 2 ? "met" : "not met"}.`,
+  `The floor: a bare relay (no store, no checks, no parsing) adds ${floorRange("sse")} ms over HTTP and ${floorRange("socketio")} ms over socket.io at 1–10 streams (TTFT p50, same runs): the second hop's share of any relay's added time. The target leaves what is over it for the server's own work.`,
   `Server (compiled, Coze mode, ${database}; the PGlite rows: the embedded default), simulator and load generator are separate processes sharing this machine's cores; a reply opens a new conversation (stored: visitor message, reply).`
 ])
