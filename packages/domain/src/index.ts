@@ -38,11 +38,11 @@ export * as FunctionCallMarkup from "./logic/FunctionCallMarkup.js"
 export * as I18n from "./logic/I18n.js"
 export * as LanguageDetection from "./logic/LanguageDetection.js"
 export * as ShopOrigins from "./logic/ShopOrigins.js"
+export * as MessageText from "./logic/MessageText.js"
+export * as RateLimitPolicy from "./logic/RateLimitPolicy.js"
 
 /** A lock per key (a conversation): what the chat and the Coze gateway serialise their calls with. */
 export * as KeyedLock from "./internal/KeyedLock.js"
-export * as MessageText from "./logic/MessageText.js"
-export * as RateLimitPolicy from "./logic/RateLimitPolicy.js"
 
 export { Chat } from "./services/Chat.js"
 export type { PageContext, SendRejected, SendRequest, Turn } from "./services/Chat.js"

@@ -146,6 +146,7 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
     })
   const none: ReadonlyArray<Event> = []
 
+  /** Any event but an answer delta (`push` gathers those itself). */
   const step = (event: SseMessage): Either.Either<ReadonlyArray<Event>, Ending> => {
     switch (event.event) {
       case "conversation.chat.created":
@@ -154,10 +155,6 @@ export const makeTranslator = (progress: ChatProgress, ctx: CozeErrors.FailureCo
         ])
       case "conversation.chat.in_progress":
         return Either.map(chat(event.data, event.event), () => none)
-      case "conversation.message.delta":
-        // Deltas are gathered by `push` (see `gather`); here only for a caller stepping one event.
-        return Either.map(decode(decodeDelta, event.data, event.event, ctx), (m) =>
-          isAnswerText(m) ? [E.TextDelta({ messageId: m.id, text: m.content })] : none)
       case "conversation.message.completed":
         return Either.map(decode(decodeMessage, event.data, event.event, ctx), completedMessage)
       case "conversation.chat.requires_action":

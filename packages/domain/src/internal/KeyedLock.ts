@@ -50,7 +50,6 @@ export const makeKeyedLock = <K>(): Effect.Effect<KeyedLock<K>> =>
         })
       })
 
-
     return {
       withLock: (key) => (effect) =>
         Effect.uninterruptibleMask((restore) => Effect.zipRight(restore(acquire(key)), Effect.ensuring(restore(effect), release(key)))),
