@@ -7,7 +7,7 @@ import * as SseFrame from "../sse/SseFrame.js"
 import { ApiError, statusOf } from "./ApiError.js"
 import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
 import { refuse, requestLocale, type Handler } from "./Handler.js"
-import { admit, type RateLimiter } from "./RateLimiter.js"
+import { admitHere, admitShared, type RateLimiter } from "./RateLimiter.js"
 import { readJson } from "./RequestBody.js"
 import type { OriginPolicy } from "./OriginPolicy.js"
 import { identify } from "./VisitorIdentity.js"
@@ -29,15 +29,18 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
   Effect.gen(function*() {
     ctx.state.locale = undefined
     // The IP is charged before the body is read, the visitor once known: this process's counts refuse
-    // at once; the shared counts (Redis, PostgreSQL) are awaited by the chat before anything is stored,
-    // while the bot is already being asked, so their round trips are not on the way to the first token.
-    const fromIp = yield* admit(ctx, { _tag: "messageFromIp", ip: ctx.ip }, requestLocale(ctx))
+    // at once; the shared counts (Redis, PostgreSQL) go in one round trip, awaited by the chat before
+    // anything is stored, while the bot is already being asked, so they are not on the way to the first token.
+    const ipAction = { _tag: "messageFromIp", ip: ctx.ip } as const
+    yield* admitHere(ctx, ipAction, requestLocale(ctx))
     const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
     ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
     const locale = requestLocale(ctx)
     const body = yield* decodeBody(ChatBody, raw, locale)
     const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
-    const fromVisitor = yield* admit(ctx, { _tag: "message", ip: ctx.ip, shopId: visitor.shopId, visitorId: visitor.visitorId }, locale)
+    const visitorAction = { _tag: "message", ip: ctx.ip, shopId: visitor.shopId, visitorId: visitor.visitorId } as const
+    yield* admitHere(ctx, visitorAction, locale)
+    const admission = yield* admitShared(ctx, [ipAction, visitorAction], locale)
     const chat = yield* Chat
     return yield* chat.send({
       shopId: visitor.shopId,
@@ -48,8 +51,7 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
       botId: body.botId,
       locale: ctx.state.locale,
       context: body.context,
-      // Both shared counts are already under way (see RateLimiter.admit): awaiting them one after the other costs no time, and no fibers.
-      admission: Effect.zipRight(fromIp, fromVisitor)
+      admission
     })
   })
 

@@ -1,7 +1,9 @@
 import { type Locale, RateLimitPolicy } from "@chatbot-node/domain"
 import { Context, Effect, Layer, Option, Redacted } from "effect"
 import type Koa from "koa"
-import { RateLimiterMemory, type RateLimiterAbstract, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible"
+import type pg from "pg"
+import { RateLimiterMemory, type RateLimiterAbstract, RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible"
+import * as PgRateCounts from "./PgRateCounts.js"
 import { ApiError } from "./ApiError.js"
 
 /** Where the counters live: this process, Redis (shared by every instance) or PostgreSQL. */
@@ -11,18 +13,23 @@ export type RateLimitStore =
   | { readonly _tag: "postgres"; readonly url: Redacted.Redacted<string> }
 
 /**
- * Counts limited actions (rate-limiter-flexible). The limits are the domain's (`RateLimitPolicy`);
+ * Counts limited actions: in memory and Redis with rate-limiter-flexible, in PostgreSQL in its
+ * table through batched statements (`PgRateCounts`). The limits are the domain's (`RateLimitPolicy`);
  * a shared store that fails falls back to counting in memory rather than refusing everyone.
  */
 export class RateLimiter extends Context.Tag("@chatbot-node/adapters/RateLimiter")<RateLimiter, {
   readonly limits: RateLimitPolicy.RateLimits
   /** Charges one point; `Some(ms)` to wait when the limit is reached. */
   readonly consume: (charge: RateLimitPolicy.Charge) => Effect.Effect<Option.Option<number>>
+  /** Charges points in this process's own counters: its verdict, at once. */
+  readonly countHere: (charges: ReadonlyArray<RateLimitPolicy.Charge>) => Effect.Effect<Option.Option<number>>
   /**
-   * Charges points in this process's own counters at once and, with a shared store, in the shared
-   * counters beside: `local` is this process's verdict, `shared` the store's, to be awaited before
-   * anything is stored (so a round trip to Redis or PostgreSQL is not on the way to the bot).
+   * Charges points in the shared counters (Redis, PostgreSQL; one statement on PostgreSQL): the returned
+   * effect awaits the store's verdict (none without a shared store), so that the round trip can go
+   * on beside other work (e.g. the bot's first moments) until something must be stored.
    */
+  readonly countShared: (charges: ReadonlyArray<RateLimitPolicy.Charge>) => Effect.Effect<Effect.Effect<Option.Option<number>>>
+  /** `countHere`, then (if it admits) `countShared`: `local` is this process's verdict, `shared` the store's. */
   readonly admit: (charges: ReadonlyArray<RateLimitPolicy.Charge>) => Effect.Effect<Admission>
 }>() {}
 
@@ -78,7 +85,16 @@ export const make = (options: RateLimiterOptions = {}) =>
     const limits = options.limits ?? RateLimitPolicy.defaults
     const store = options.store ?? { _tag: "memory" }
     const { client, close } = yield* Effect.acquireRelease(connect(store), (c) => c.close)
-    const limiters = new Map<string, { readonly local: RateLimiterMemory; readonly shared: RateLimiterAbstract }>()
+    // PostgreSQL counts are batched (one statement for every charge waiting); expired keys are cleared every five minutes.
+    const pgCounts = store._tag === "postgres" && client !== undefined ? PgRateCounts.make(client as pg.Pool) : undefined
+    if (pgCounts !== undefined) {
+      yield* Effect.promise(() => pgCounts.clearExpired(Date.now() - 3_600_000).catch(() => undefined)).pipe(
+        Effect.delay("5 minutes"),
+        Effect.forever,
+        Effect.forkScoped
+      )
+    }
+    const limiters = new Map<string, { readonly name: string; readonly local: RateLimiterMemory; readonly shared: RateLimiterAbstract; readonly insurance: RateLimiterMemory }>()
     const limiterFor = (charge: RateLimitPolicy.Charge) => {
       const name = `${charge.name}:${charge.limit.points}:${charge.limit.windowSeconds}`
       let limiter = limiters.get(name)
@@ -88,10 +104,8 @@ export const make = (options: RateLimiterOptions = {}) =>
         const insurance = new RateLimiterMemory(base)
         const shared = store._tag === "redis"
           ? new RateLimiterRedis({ ...base, storeClient: client, insuranceLimiter: insurance })
-          : store._tag === "postgres"
-          ? new RateLimiterPostgres({ ...base, storeClient: client, storeType: "pool", tableName: "rate_limits", tableCreated: true, insuranceLimiter: insurance })
           : local
-        limiter = { local, shared }
+        limiter = { name, local, shared, insurance }
         limiters.set(name, limiter)
       }
       return limiter
@@ -101,18 +115,37 @@ export const make = (options: RateLimiterOptions = {}) =>
         () => Option.none<number>(),
         (refused: unknown) => refused instanceof RateLimiterRes ? Option.some(refused.msBeforeNext) : Option.none<number>()
       )
+    /** The shared store's verdict on one charge; a store that fails falls back to this process's insurance count. */
+    const countShared = (charge: RateLimitPolicy.Charge): Promise<Option.Option<number>> => {
+      const limiter = limiterFor(charge)
+      if (pgCounts === undefined) return count(limiter.shared, charge.key)
+      return pgCounts.count({ key: `rl:${limiter.name}:${charge.key}`, durationMs: charge.limit.windowSeconds * 1000 }).then(
+        (counted) => counted.points > charge.limit.points ? Option.some(Math.max(0, counted.expiresAt - Date.now())) : Option.none<number>(),
+        () => count(limiter.insurance, charge.key)
+      )
+    }
     /** The longest wait of several verdicts, or none. */
     const longest = (waits: ReadonlyArray<Option.Option<number>>) =>
       waits.reduce((a, b) => (Option.isSome(b) && (Option.isNone(a) || b.value > a.value) ? b : a), Option.none<number>())
+    const countHere = (charges: ReadonlyArray<RateLimitPolicy.Charge>) =>
+      Effect.promise(() => Promise.all(charges.map((c) => count(limiterFor(c).local, c.key)))).pipe(Effect.map(longest))
+    const countSharedAll = (charges: ReadonlyArray<RateLimitPolicy.Charge>) =>
+      Effect.sync(() => {
+        if (store._tag === "memory" || charges.length === 0) return Effect.succeed(Option.none<number>())
+        // Started now, in one tick: batched into one statement on PostgreSQL.
+        const pending = Promise.all(charges.map(countShared)).then(longest)
+        return Effect.promise(() => pending)
+      })
     return RateLimiter.of({
       limits,
-      consume: (charge) => Effect.promise(() => count(limiterFor(charge).shared, charge.key)),
+      consume: (charge) => Effect.promise(() => store._tag === "memory" ? count(limiterFor(charge).local, charge.key) : countShared(charge)),
+      countHere,
+      countShared: countSharedAll,
       admit: (charges) =>
         Effect.gen(function*() {
-          const local = longest(yield* Effect.promise(() => Promise.all(charges.map((c) => count(limiterFor(c).local, c.key)))))
-          if (store._tag === "memory" || Option.isSome(local)) return { local, shared: Effect.succeed(Option.none<number>()) }
-          const pending = Promise.all(charges.map((c) => count(limiterFor(c).shared, c.key))).then(longest)
-          return { local, shared: Effect.promise(() => pending) }
+          const local = yield* countHere(charges)
+          if (Option.isSome(local)) return { local, shared: Effect.succeed(Option.none<number>()) }
+          return { local, shared: yield* countSharedAll(charges) }
         })
     })
   })
@@ -140,14 +173,21 @@ export const enforce = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale
     }
   })
 
-/**
- * Charges an action: past this process's own count, fails with 429 at once; the shared count
- * (Redis, PostgreSQL) goes on beside, and the effect returned fails with the 429 if it refuses.
- */
-export const admit = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale: Locale.Locale) =>
+/** Charges an action in this process's own count only: past it, fails with 429 at once. */
+export const admitHere = (ctx: Koa.Context, action: RateLimitPolicy.Action, locale: Locale.Locale) =>
   Effect.gen(function*() {
     const limiter = yield* RateLimiter
-    const admission = yield* limiter.admit(RateLimitPolicy.chargesFor(limiter.limits, action))
-    if (Option.isSome(admission.local)) return yield* refused(ctx, admission.local.value, locale)
-    return Effect.flatMap(admission.shared, (wait) => (Option.isSome(wait) ? Effect.fail(refused(ctx, wait.value, locale)) : Effect.void))
+    const wait = yield* limiter.countHere(RateLimitPolicy.chargesFor(limiter.limits, action))
+    if (Option.isSome(wait)) return yield* refused(ctx, wait.value, locale)
+  })
+
+/**
+ * Charges actions in the shared count (Redis, PostgreSQL; one statement on PostgreSQL), started now: the
+ * effect returned awaits it and fails with the 429 if it refuses.
+ */
+export const admitShared = (ctx: Koa.Context, actions: ReadonlyArray<RateLimitPolicy.Action>, locale: Locale.Locale) =>
+  Effect.gen(function*() {
+    const limiter = yield* RateLimiter
+    const shared = yield* limiter.countShared(actions.flatMap((action) => RateLimitPolicy.chargesFor(limiter.limits, action)))
+    return Effect.flatMap(shared, (wait) => (Option.isSome(wait) ? Effect.fail(refused(ctx, wait.value, locale)) : Effect.void))
   })

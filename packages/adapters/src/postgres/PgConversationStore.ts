@@ -79,6 +79,8 @@ const appendedMessage = (p: PendingMessage, seq: number): Message.Message =>
  */
 const appendLanes = 1
 const maxAppendBatch = 64
+/** The most reads of concurrent callers one statement carries. */
+const maxReadBatch = 128
 
 /** A statement that failed on the server (it carries an SQLSTATE) was rolled back whole; a lost connection may have committed. */
 const rolledBack = (exit: Exit.Exit<unknown, SqlError | ParseResult.ParseError>) =>
@@ -122,6 +124,11 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     Result: ConversationFromRow,
     execute: ({ id, shopId, visitorId }) =>
       sql`SELECT ${cols} FROM conversations WHERE id = ${id} AND shop_id = ${shopId} AND visitor_id = ${visitorId}`
+  })
+  const conversationsById = SqlSchema.findAll({
+    Request: Schema.Array(Ids.ConversationId),
+    Result: ConversationFromRow,
+    execute: (ids) => sql`SELECT ${cols} FROM conversations WHERE id = ANY(${ids}::text[])`
   })
   const latestVisitorConversation = SqlSchema.findOne({
     Request: VisitorKey,
@@ -261,6 +268,21 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     run: runAppends
   })
 
+  // The check that a conversation is the visitor's comes with every message to it: those of
+  // concurrent callers are read in one statement, each answered only with its own visitor's conversation.
+  type OwnedKey = typeof OwnedKey.Type
+  const ownedGrouped = yield* GroupCommit.make({
+    lanes: 1,
+    maxBatch: maxReadBatch,
+    keyOf: (key: OwnedKey) => key.id,
+    run: (keys) =>
+      Effect.map(Effect.exit(conversationsById(Array.from(new Set(keys.map((k) => k.id))))), (exit) => {
+        if (Exit.isFailure(exit)) return keys.map(() => Exit.failCause(exit.cause))
+        const byId = new Map(exit.value.map((c) => [c.id, c]))
+        return keys.map((k) => Exit.succeed(Option.filter(Option.fromNullable(byId.get(k.id)), (c) => c.shopId === k.shopId && c.visitorId === k.visitorId)))
+      })
+  })
+
   /** Inside the caller's transaction, alone on it; else group-committed. */
   const append = (pending: PendingAppend) =>
     Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
@@ -282,7 +304,9 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     getConversation: (id) => getConversation(id).pipe(mapStoreError("getConversation")),
 
     getVisitorConversation: (shopId, visitorId, id) =>
-      getVisitorConversation({ shopId, visitorId, id }).pipe(mapStoreError("getVisitorConversation")),
+      Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
+        Option.isSome(transaction) ? getVisitorConversation({ shopId, visitorId, id }) : ownedGrouped({ shopId, visitorId, id })
+      ).pipe(mapStoreError("getVisitorConversation")),
 
     latestVisitorConversation: (shopId, visitorId) =>
       latestVisitorConversation({ shopId, visitorId }).pipe(mapStoreError("latestVisitorConversation")),

@@ -30,6 +30,30 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
         expect(again._tag).toBe("StoreError")
       }))
 
+    it.effect("concurrent readers of conversations each get only their own visitor's (reads of several callers may share a statement)", () =>
+      Effect.gen(function* () {
+        const store = yield* ConversationStore
+        const shopId = newShopId()
+        const owners = [newVisitorId(), newVisitorId(), newVisitorId()]
+        const conversations = yield* Effect.forEach(owners, (v) => openConversation(shopId, v))
+        const missing = yield* Ids.newConversationId
+        // Every (visitor, conversation) pair at once, the same pair twice, and an id that does not exist.
+        const asks = [
+          ...owners.flatMap((v) => conversations.map((c) => ({ v, c: c.id }))),
+          { v: owners[0]!, c: conversations[0]!.id },
+          { v: owners[1]!, c: missing }
+        ]
+        const found = yield* Effect.forEach(asks, ({ c, v }) => store.getVisitorConversation(shopId, v, c), { concurrency: "unbounded" })
+        asks.forEach(({ c, v }, i) => {
+          const own = conversations.find((conversation) => conversation.id === c && conversation.visitorId === v)
+          expect(found[i]).toEqual(own === undefined ? Option.none() : Option.some(own))
+        })
+        expect(found.filter(Option.isSome)).toHaveLength(4)
+        // The owner in another shop: nothing, even among others' reads.
+        const elsewhere = yield* Effect.forEach(conversations, (c) => store.getVisitorConversation(newShopId(), c.visitorId, c.id), { concurrency: "unbounded" })
+        expect(elsewhere.every(Option.isNone)).toBe(true)
+      }))
+
     it.effect("latestVisitorConversationHolding: the latest conversation only when it holds the visitor's message with that clientMessageId", () =>
       Effect.gen(function* () {
         const store = yield* ConversationStore
