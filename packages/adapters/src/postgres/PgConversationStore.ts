@@ -46,9 +46,22 @@ interface PendingMessage {
 interface PendingAppend extends PendingMessage {
   readonly then?: PendingMessage | undefined
 }
+/** A reply's outcome with its time and JSON parts made, waiting for its statement. */
+interface PendingFinish {
+  readonly id: Ids.MessageId
+  readonly text: string
+  readonly status: Message.MessageStatus
+  readonly at: Date
+  readonly calls: string
+  readonly products: string
+  readonly suggestions: string
+}
 const emptyJson = Effect.succeed("[]")
 type Appended = Option.Option<TurnAppendResult>
 type AppendExit = Exit.Exit<Appended, SqlError | ParseResult.ParseError>
+
+const byConversation = (a: PendingMessage, b: PendingMessage) =>
+  a.input.conversationId < b.input.conversationId ? -1 : a.input.conversationId > b.input.conversationId ? 1 : 0
 
 /** The message an append stored: what was sent, with the seq the database gave it. */
 const appendedMessage = (p: PendingMessage, seq: number): Message.Message =>
@@ -113,6 +126,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
   const oneConversation = SqlSchema.findOne({ Request: Query, Result: ConversationFromRow, execute: (q) => q })
   const counts = SqlSchema.single({ Request: Query, Result: Counts, execute: (q) => q })
   const stored = SqlSchema.findAll({ Request: Query, Result: Stored, execute: (q) => q })
+  const finished = SqlSchema.findAll({ Request: Query, Result: MessageFromRow, execute: (q) => q })
 
   const getConversation = SqlSchema.findOne({
     Request: Ids.ConversationId,
@@ -201,7 +215,9 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
    * exist stores nothing.
    */
   const insertMessages = (ps: ReadonlyArray<PendingAppend>) => {
-    const all = ps.flatMap((p): Array<PendingMessage> => (p.then === undefined ? [p] : [p, p.then]))
+    // In conversation id order (each conversation's own in the order they came), as finish_replies
+    // locks conversations, so that two batches never wait on each other in a cycle.
+    const all = (ps.length === 1 ? ps : [...ps].sort(byConversation)).flatMap((p): Array<PendingMessage> => (p.then === undefined ? [p] : [p, p.then]))
     return stored(sql`SELECT id, seq FROM append_messages(
         ${all.map((p) => p.id)}::text[], ${all.map((p) => p.input.conversationId)}::text[],
         ${all.map((p) => p.input.role)}::text[], ${all.map((p) => p.input.text)}::text[],
@@ -266,6 +282,32 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     maxBatch: maxAppendBatch,
     keyOf: (p: PendingAppend) => p.input.conversationId,
     run: runAppends
+  })
+
+  /** Finishes replies in one statement (see migration 0003_finish_replies): each one's message, if it exists. */
+  const finishMessages = (ps: ReadonlyArray<PendingFinish>) =>
+    finished(sql`SELECT ${mcols} FROM finish_replies(
+        ${ps.map((p) => p.id)}::text[], ${ps.map((p) => p.text)}::text[], ${ps.map((p) => p.status)}::text[],
+        ${ps.map((p) => p.calls)}::text[], ${ps.map((p) => p.products)}::text[], ${ps.map((p) => p.suggestions)}::text[],
+        ${ps.map((p) => p.at.toISOString())}::timestamptz[])`).pipe(
+      Effect.map((rows) => {
+        const byId = new Map(rows.map((m) => [m.id, m]))
+        return ps.map((p) => Option.fromNullable(byId.get(p.id)))
+      })
+    )
+  // Every reply ends with its finish: those of concurrent replies share a statement; a batch that
+  // fails is retried one by one, so that each reply gets its own answer.
+  const finishGrouped = yield* GroupCommit.make({
+    lanes: 1,
+    maxBatch: maxAppendBatch,
+    keyOf: (p: PendingFinish) => p.id,
+    run: (ps) =>
+      Effect.flatMap(Effect.exit(finishMessages(ps)), (exit) =>
+        Exit.isSuccess(exit)
+          ? Effect.succeed(exit.value.map((m) => Exit.succeed(m)))
+          : ps.length > 1
+          ? Effect.forEach(ps, (p) => Effect.exit(Effect.map(finishMessages([p]), (one) => one[0]!)))
+          : Effect.succeed([Exit.failCause(exit.cause)]))
   })
 
   // The check that a conversation is the visitor's comes with every message to it: those of
@@ -352,19 +394,17 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
 
     finishReply: (id, outcome) =>
       Effect.gen(function* () {
-        const at = yield* now
-        const calls = yield* jsonOf(encodeCalls, outcome.functionCalls)
-        const products = yield* jsonOf(encodeProducts, outcome.products)
-        const suggestions = yield* jsonOf(encodeSuggestions, outcome.suggestions)
-        const finished = yield* oneMessage(sql`WITH m AS (
-            UPDATE messages SET text = ${outcome.text}, status = ${outcome.status}, function_calls = ${calls}::jsonb,
-              products = ${products}::jsonb, suggestions = ${suggestions}::jsonb, updated_at = ${at}::timestamptz
-            WHERE id = ${id} RETURNING ${mcols}
-          ), c AS (
-            UPDATE conversations SET updated_at = GREATEST(updated_at, ${at}::timestamptz)
-            WHERE id = (SELECT conversation_id FROM m)
-          )
-          SELECT * FROM m`)
+        const pending: PendingFinish = {
+          id,
+          text: outcome.text,
+          status: outcome.status,
+          at: yield* now,
+          calls: yield* jsonOf(encodeCalls, outcome.functionCalls),
+          products: yield* jsonOf(encodeProducts, outcome.products),
+          suggestions: yield* jsonOf(encodeSuggestions, outcome.suggestions)
+        }
+        const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
+        const finished = Option.isSome(transaction) ? (yield* finishMessages([pending]))[0]! : yield* finishGrouped(pending)
         return yield* Option.match(finished, {
           onNone: () => Effect.fail(new Errors.StoreError({ operation: "finishReply", message: `no message ${id}` })),
           onSome: Effect.succeed

@@ -406,6 +406,54 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
         expect(stored[1]?.text).toBe(big)
       }))
 
+    it.effect("replies finished concurrently each end with their own outcome; a reply that does not exist fails alone", () =>
+      Effect.gen(function* () {
+        const store = yield* ConversationStore
+        const conversations = yield* Effect.forEach(oneTo(4), () => openConversation())
+        const replies = yield* Effect.forEach(conversations, (c, i) => Effect.map(sayAndStartReply(c.id, `question ${i}`), (turn) => Option.getOrThrow(turn.reply)))
+        const missing = yield* Ids.newMessageId
+        const outcome = (text: string) => ({ text, status: "complete" as const, functionCalls: [], products: [], suggestions: [`more ${text}?`] })
+        const results = yield* Effect.forEach(
+          [...replies.map((r, i) => ({ id: r.id, text: `answer ${i}` })), { id: missing, text: "lost" }],
+          ({ id, text }) => Effect.either(store.finishReply(id, outcome(text))),
+          { concurrency: "unbounded" }
+        )
+        replies.forEach((reply, i) => {
+          const result = results[i]!
+          expect(result._tag).toBe("Right")
+          if (result._tag === "Right") expect(result.right).toMatchObject({ id: reply.id, conversationId: reply.conversationId, text: `answer ${i}`, status: "complete", suggestions: [`more answer ${i}?`] })
+        })
+        expect(results[4]!._tag).toBe("Left")
+        for (const [i, c] of conversations.entries()) {
+          const [, stored] = yield* allMessages(c.id)
+          expect(stored).toMatchObject({ id: replies[i]!.id, text: `answer ${i}`, status: "complete" })
+          const after = Option.getOrThrow(yield* store.getConversation(c.id))
+          expect(after.updatedAt.getTime()).toBeGreaterThanOrEqual(stored!.updatedAt.getTime())
+        }
+      }))
+
+    it.effect("appends and finishes racing over the same conversations all land, each conversation's in order", () =>
+      Effect.gen(function* () {
+        const store = yield* ConversationStore
+        const conversations = yield* Effect.forEach(oneTo(8), () => openConversation())
+        const rounds = 12
+        let replies = yield* Effect.forEach(conversations, (c) => Effect.map(sayAndStartReply(c.id, "hi"), (turn) => Option.getOrThrow(turn.reply)))
+        for (let round = 0; round < rounds; round++) {
+          // This round's replies finish while every conversation's next turn is appended, in an order of its own each round.
+          const order = [...conversations].sort((a, b) => ((a.id.charCodeAt(round % 20) * (round + 7)) % 31) - ((b.id.charCodeAt(round % 20) * (round + 7)) % 31))
+          const [, next] = yield* Effect.all([
+            Effect.forEach(replies, (r) => store.finishReply(r.id, { text: `done ${round}`, status: "complete", functionCalls: [], products: [], suggestions: [] }), { concurrency: "unbounded" }),
+            Effect.forEach(order, (c) => Effect.map(sayAndStartReply(c.id, `round ${round}`), (turn) => Option.getOrThrow(turn.reply)), { concurrency: "unbounded" })
+          ], { concurrency: "unbounded" })
+          replies = next
+        }
+        for (const c of conversations) {
+          const messages = yield* allMessages(c.id)
+          expect(messages.map((m) => m.seq)).toEqual(oneTo(2 * (rounds + 1)))
+          expect(messages.filter((m) => m.role === "bot" && m.status === "complete")).toHaveLength(rounds)
+        }
+      }).pipe(Effect.timeout("60 seconds")))
+
     it.effect("interruptStreamingReplies marks every streaming reply interrupted and leaves the rest", () =>
       Effect.gen(function* () {
         const store = yield* ConversationStore
