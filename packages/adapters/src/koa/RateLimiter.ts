@@ -65,7 +65,8 @@ const connect = (store: RateLimitStore) =>
       }
       case "postgres": {
         const pg = yield* Effect.promise(() => import("pg"))
-        const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2 })
+        // One connection kept open when idle (counts are batched: one is mostly enough), so that a quiet spell costs no reconnection.
+        const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2, min: 1 })
         client.on("error", () => {})
         client.on("connect", (c) => c.on("error", () => {}))
         // The table rate-limiter-flexible expects, created before the first count (it would otherwise

@@ -24,6 +24,9 @@ const migrated = <E, R>(client: Layer.Layer<SqlClient.SqlClient | R, E>) =>
 export const layerPglite = (options: { readonly dataDir?: string | undefined } = {}) =>
   migrated(PgliteClient.layer(options))
 
+/** Connections the pool keeps open when idle. */
+const warmConnections = 2
+
 /** A PostgreSQL connection pool at `url`, migrated. */
 export const layerPostgres = (options: {
   readonly url: string | Redacted.Redacted
@@ -33,6 +36,8 @@ export const layerPostgres = (options: {
     PgClient.layer({
       url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
       maxConnections: options.maxConnections,
+      // Kept past the pool's idle timeout, so that the first message after a quiet spell does not wait for a new connection.
+      minConnections: Math.min(warmConnections, options.maxConnections ?? warmConnections),
       applicationName: "chatbot-node"
     })
   )
