@@ -29,7 +29,7 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
   Effect.gen(function*() {
     ctx.state.locale = undefined
     // The IP is charged before the body is read, the visitor once known: this process's counts refuse
-    // at once; the shared counts (Redis, PostgreSQL) go in one round trip, awaited by the chat before
+    // at once; the shared counts (Redis, PostgreSQL: one statement) start together, awaited by the chat before
     // anything is stored, while the bot is already being asked, so they are not on the way to the first token.
     const ipAction = { _tag: "messageFromIp", ip: ctx.ip } as const
     yield* admitHere(ctx, ipAction, requestLocale(ctx))
