@@ -114,3 +114,19 @@ describe("CozeChatEvents.makeTranslator, a batch (one read of the response) at a
       expect(Either.isLeft(exit) && exit.left.message).toContain("malformed")
     }))
 })
+
+describe("CozeChatEvents.makeTranslator, ids written as bare numbers", () => {
+  it("keeps a 19-digit id that Coze writes unquoted exact, in deltas and in the chat's ids", () => {
+    const bare = (json: string): SseMessage => ({ event: "conversation.message.delta", data: json })
+    const events: Array<SseMessage> = [
+      { event: "conversation.chat.created", data: `{"id":7000000000000000003,"conversation_id":7000000000000000001,"status":"in_progress"}` },
+      bare(`{"id":7000000000000000009,"conversation_id":7000000000000000001,"type":"answer","content":"Hola"}`),
+      bare(`{"id":"7000000000000000009","type":"answer","content":" amigo"}`),
+      completed
+    ]
+    const result = translated(events, [events.length])
+    const out = Either.getOrThrow(result.end)
+    expect(out[0]).toMatchObject({ _tag: "TurnStarted", upstreamConversationId: "7000000000000000001", chatId: "7000000000000000003" })
+    expect(textOf(out, "7000000000000000009")).toBe("Hola amigo")
+  })
+})
