@@ -61,7 +61,7 @@ const decode = <A>(decoder: Decoder<A>, text: string, what: string, ctx: CozeErr
   const plain = parsePlain(text)
   if (Either.isRight(plain)) {
     const decodedPlain = decoder(plain.right)
-    if (Either.isRight(decodedPlain)) return decodedPlain
+    if (Either.isRight(decodedPlain)) return Either.right(decodedPlain.right)
   }
   const parsed = parseLossless(text)
   const decoded = Either.isRight(parsed)
