@@ -31,6 +31,7 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
     // The IP is charged before the body is read, the visitor once known: this process's counts refuse
     // at once; the shared counts (Redis, PostgreSQL: one statement) start together, awaited by the chat before
     // anything is stored, while the bot is already being asked, so they are not on the way to the first token.
+    // A request refused before its visitor is known (bad body, no identity) is counted by this process only.
     const ipAction = { _tag: "messageFromIp", ip: ctx.ip } as const
     yield* admitHere(ctx, ipAction, requestLocale(ctx))
     const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
