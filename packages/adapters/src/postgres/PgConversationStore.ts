@@ -104,9 +104,9 @@ const rolledBack = (exit: Exit.Exit<unknown, SqlError | ParseResult.ParseError>)
 
 /**
  * Builds a ConversationStore on any PostgreSQL `SqlClient` (PostgreSQL or the embedded PGlite).
- * Appends go through `append_messages` (migration 0002): per message it bumps the conversation's
- * `last_seq` (a row lock, so appends to one conversation are serialised) and inserts the message
- * with that seq. Appends of concurrent callers are group-committed (see GroupCommit): those that
+ * Appends go through `append_messages` (migrations 0002 and 0004): per run of messages to one
+ * conversation it bumps the conversation's `last_seq` once (a row lock, so appends to one
+ * conversation are serialised) and inserts the messages with those seqs. Appends of concurrent callers are group-committed (see GroupCommit): those that
  * arrive while a call runs go together in the next one, one statement and one commit for all. A
  * repeated clientMessageId breaks UNIQUE (conversation_id, client_message_id) and the call rolls
  * back whole; then each of its appends runs alone, and the one that repeats answers the stored

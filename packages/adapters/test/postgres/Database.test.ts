@@ -78,7 +78,7 @@ describe("Database", () => {
       )
       expect(Option.map(found, (c) => c.id)).toEqual(Option.some(id))
       expect(messages.map((m) => [m.seq, m.text])).toEqual([[1, "你好 👋"], [2, "¡Hola!"]])
-      expect(migrations).toEqual([1, 2, 3])
+      expect(migrations).toEqual([1, 2, 3, 4])
     }), 120_000)
 
   it.scopedLive("a database that ran only 0001_initial is migrated on, and its conversations keep their seqs", () =>
@@ -105,7 +105,7 @@ describe("Database", () => {
         }),
         Database.layerPglite({ dataDir: join(dir, "pglite") })
       )
-      expect(ran).toEqual([1, 2, 3])
+      expect(ran).toEqual([1, 2, 3, 4])
       expect(messages.map((m) => m.seq)).toEqual([1, 2, 3, 4])
       expect(messages.map((m) => m.text).slice(1).sort()).toEqual(["a", "b", "c"])
     }), 120_000)
@@ -118,7 +118,7 @@ describe("Database", () => {
         Effect.map(migrationIds, (ids) => ids),
         Database.layerFromEnv
       ).pipe(Effect.withConfigProvider(provider))
-      expect(ran).toEqual([1, 2, 3])
+      expect(ran).toEqual([1, 2, 3, 4])
       expect(existsSync(join(dir, "pglite", "PG_VERSION"))).toBe(true)
     }), 120_000)
 
@@ -135,7 +135,7 @@ describe("Database", () => {
         }),
         Database.layerFromEnv
       ).pipe(Effect.withConfigProvider(provider))
-      expect(first).toEqual([1, 2, 3])
+      expect(first).toEqual([1, 2, 3, 4])
       expect(second).toEqual([])
       expect(names).toEqual([db.name])
       expect(existsSync("/nonexistent/never-used")).toBe(false)
