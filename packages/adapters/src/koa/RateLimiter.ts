@@ -68,7 +68,12 @@ const connect = (store: RateLimitStore) =>
         // One connection kept open when idle (counts are batched: one is mostly enough), so that a quiet spell costs no reconnection.
         const client = new pg.default.Pool({ connectionString: Redacted.value(store.url), max: 2, min: 1 })
         client.on("error", () => {})
-        client.on("connect", (c) => c.on("error", () => {}))
+        // Counts need not outlive a database crash: without waiting for the WAL flush a count's round
+        // trip took 134–170 µs instead of 325–354, and the backend's CPU 57 µs instead of 113–123.
+        client.on("connect", (c) => {
+          c.on("error", () => {})
+          c.query("SET synchronous_commit = off").catch(() => undefined)
+        })
         // The table rate-limiter-flexible expects, created before the first count (it would otherwise
         // create it lazily and count in memory meanwhile).
         yield* Effect.tryPromise(() =>
