@@ -64,7 +64,8 @@ export const countsOf = (charges: ReadonlyArray<RateCharge>, totals: ReadonlyMap
  * so batches of several instances cannot deadlock.
  */
 export const make = (pool: pg.Pool, options: { readonly table?: string | undefined; readonly maxBatch?: number | undefined } = {}) => {
-  const text = upsertOf(options.table ?? "rate_limits")
+  const table = options.table ?? "rate_limits"
+  const text = upsertOf(table)
   const maxBatch = options.maxBatch ?? 1000
   let queue: Array<Waiting> = []
   let draining = false
@@ -112,7 +113,7 @@ export const make = (pool: pg.Pool, options: { readonly table?: string | undefin
         }
       }),
     /** Deletes the keys whose window ended before `before` (ms since the epoch). */
-    clearExpired: (before: number) => pool.query({ text: `DELETE FROM ${options.table ?? "rate_limits"} WHERE expire < $1`, values: [before] })
+    clearExpired: (before: number) => pool.query({ text: `DELETE FROM ${table} WHERE expire < $1`, values: [before] })
   }
 }
 

@@ -121,7 +121,7 @@ export const make = (options: RateLimiterOptions = {}) =>
         () => Option.none<number>(),
         (refused: unknown) => refused instanceof RateLimiterRes ? Option.some(refused.msBeforeNext) : Option.none<number>()
       )
-    /** The shared store's verdict on one charge; a store that fails falls back to this process's insurance count. */
+    /** The shared store's verdict on one charge (this process's count without one); a store that fails falls back to this process's insurance count. */
     const countShared = (charge: RateLimitPolicy.Charge): Promise<Option.Option<number>> => {
       const limiter = limiterFor(charge)
       if (pgCounts === undefined) return count(limiter.shared, charge.key)
@@ -144,7 +144,7 @@ export const make = (options: RateLimiterOptions = {}) =>
       })
     return RateLimiter.of({
       limits,
-      consume: (charge) => Effect.promise(() => store._tag === "memory" ? count(limiterFor(charge).local, charge.key) : countShared(charge)),
+      consume: (charge) => Effect.promise(() => countShared(charge)),
       countHere,
       countShared: countSharedAll,
       admit: (charges) =>

@@ -122,7 +122,6 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
   /** Statements built below (with optional clauses) run through these, so rows still decode by Schema. */
   const pcols = sql.literal(messagePageColumns)
   const page = SqlSchema.findAll({ Request: Query, Result: MessagePageRow, execute: (q) => q })
-  const oneMessage = SqlSchema.findOne({ Request: Query, Result: MessageFromRow, execute: (q) => q })
   const oneConversation = SqlSchema.findOne({ Request: Query, Result: ConversationFromRow, execute: (q) => q })
   const counts = SqlSchema.single({ Request: Query, Result: Counts, execute: (q) => q })
   const stored = SqlSchema.findAll({ Request: Query, Result: Stored, execute: (q) => q })
@@ -295,6 +294,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
         return ps.map((p) => Option.fromNullable(byId.get(p.id)))
       })
     )
+  const finishOne = (p: PendingFinish) => Effect.map(finishMessages([p]), (one) => one[0]!)
   // Every reply ends with its finish: those of concurrent replies share a statement; a batch that
   // fails is retried one by one, so that each reply gets its own answer.
   const finishGrouped = yield* GroupCommit.make({
@@ -306,7 +306,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
         Exit.isSuccess(exit)
           ? Effect.succeed(exit.value.map((m) => Exit.succeed(m)))
           : ps.length > 1
-          ? Effect.forEach(ps, (p) => Effect.exit(Effect.map(finishMessages([p]), (one) => one[0]!)))
+          ? Effect.forEach(ps, (p) => Effect.exit(finishOne(p)))
           : Effect.succeed([Exit.failCause(exit.cause)]))
   })
 
@@ -325,10 +325,14 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
       })
   })
 
-  /** Inside the caller's transaction, alone on it; else group-committed. */
-  const append = (pending: PendingAppend) =>
+  /** Inside the caller's transaction, `alone` on it; else batched with concurrent callers' items. */
+  const aloneInTransaction = <I, A, E>(alone: (item: I) => Effect.Effect<A, E>, batched: (item: I) => Effect.Effect<A, E>) => (item: I) =>
     Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
-      Option.isSome(transaction) ? appendOne(pending) : appendGrouped(pending))
+      Option.isSome(transaction) ? alone(item) : batched(item))
+
+  const append = aloneInTransaction(appendOne, appendGrouped)
+  const visitorConversation = aloneInTransaction(getVisitorConversation, ownedGrouped)
+  const finish = aloneInTransaction(finishOne, finishGrouped)
 
   const service: ConversationStore.Service = {
     createConversation: (input) =>
@@ -346,9 +350,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
     getConversation: (id) => getConversation(id).pipe(mapStoreError("getConversation")),
 
     getVisitorConversation: (shopId, visitorId, id) =>
-      Effect.flatMap(Effect.serviceOption(SqlClient.TransactionConnection), (transaction) =>
-        Option.isSome(transaction) ? getVisitorConversation({ shopId, visitorId, id }) : ownedGrouped({ shopId, visitorId, id })
-      ).pipe(mapStoreError("getVisitorConversation")),
+      visitorConversation({ shopId, visitorId, id }).pipe(mapStoreError("getVisitorConversation")),
 
     latestVisitorConversation: (shopId, visitorId) =>
       latestVisitorConversation({ shopId, visitorId }).pipe(mapStoreError("latestVisitorConversation")),
@@ -403,9 +405,7 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
           products: yield* jsonOf(encodeProducts, outcome.products),
           suggestions: yield* jsonOf(encodeSuggestions, outcome.suggestions)
         }
-        const transaction = yield* Effect.serviceOption(SqlClient.TransactionConnection)
-        const finished = Option.isSome(transaction) ? (yield* finishMessages([pending]))[0]! : yield* finishGrouped(pending)
-        return yield* Option.match(finished, {
+        return yield* Option.match(yield* finish(pending), {
           onNone: () => Effect.fail(new Errors.StoreError({ operation: "finishReply", message: `no message ${id}` })),
           onSome: Effect.succeed
         })
