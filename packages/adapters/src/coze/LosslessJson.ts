@@ -9,10 +9,11 @@ const isNumberChar = (c: number): boolean => isDigit(c) || c === 46 || c === 101
 
 /**
  * Whether `text` may hold an integer literal of 16 digits or more outside a string: a number only
- * ever follows `:`, `[` or `,` (and whitespace), so text without such a run of digits after one of
- * them has nothing to quote. Text inside a string can match too; it then takes the full scan.
+ * ever follows `:`, `[` or `,` (and whitespace), or starts the text (a bare number), so text without
+ * such a run of digits in one of those places has nothing to quote. Text inside a string can match
+ * too; it then takes the full scan.
  */
-const mayHoldUnsafeInteger = /[:[,]\s*-?\d{16}/
+const mayHoldUnsafeInteger = /(?:^|[:[,])\s*-?\d{16}/
 
 /**
  * Quotes every integer literal outside strings that a JS number cannot hold exactly (e.g. Coze's

@@ -100,6 +100,12 @@ describe("LosslessJson", () => {
     }
   )
 
+  it("quotes an unsafe integer that is the whole text, bare or after whitespace (found by the property above)", () => {
+    expect(parseLossless("47247922107147950")).toEqual(Either.right("47247922107147950"))
+    expect(parseLossless(" \n-9007199254740993")).toEqual(Either.right("-9007199254740993"))
+    expect(parseLossless("9007199254740991")).toEqual(Either.right(9007199254740991))
+  })
+
   it("quotes an unsafe integer after whitespace, in an array, or negative, and leaves 16 safe digits a number", () => {
     expect(parseLossless("{\"a\": \n 7281192623887548473, \"b\":[1,-9007199254740993], \"c\":1234567890123456}")).toEqual(
       Either.right({ a: "7281192623887548473", b: [1, "-9007199254740993"], c: 1234567890123456 })
