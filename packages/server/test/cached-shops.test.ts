@@ -23,12 +23,16 @@ const counting = Effect.gen(function*() {
   return { inner, state, layer: CachedShops.layer("5 seconds").pipe(Layer.provide(Layer.succeed(ShopDirectory, service))) }
 })
 
+type Counting = Effect.Effect.Success<typeof counting>
+
+/** Runs `test` on the cached directory in front of a counting one. */
+const withCachedShops = <A, E>(test: (shops: ShopDirectory.Service, counted: Omit<Counting, "layer">) => Effect.Effect<A, E>) =>
+  Effect.flatMap(counting, ({ layer, ...counted }) => Effect.flatMap(ShopDirectory, (shops) => test(shops, counted)).pipe(Effect.provide(layer)))
+
 describe("CachedShops", () => {
   it.effect("reads a shop once while fresh; after that serves the kept one at once and reads it again beside", () =>
-    Effect.gen(function*() {
-      const { inner, layer, state } = yield* counting
-      yield* Effect.gen(function*() {
-        const shops = yield* ShopDirectory
+    withCachedShops((shops, { inner, state }) =>
+      Effect.gen(function*() {
         const first = yield* shops.getShop(shopId)
         yield* shops.getShop(shopId)
         yield* shops.getShop(shopId)
@@ -45,14 +49,11 @@ describe("CachedShops", () => {
         expect(state.reads).toBe(2)
         expect(Option.map(yield* shops.getShop(shopId), (s) => s.name)).toEqual(Option.some("Edited elsewhere"))
         expect(state.reads).toBe(2)
-      }).pipe(Effect.provide(layer))
-    }))
+      })))
 
   it.effect("a background read that fails keeps the shop; past the longest staleness a request waits for the read", () =>
-    Effect.gen(function*() {
-      const { layer, state } = yield* counting
-      yield* Effect.gen(function*() {
-        const shops = yield* ShopDirectory
+    withCachedShops((shops, { state }) =>
+      Effect.gen(function*() {
         yield* shops.getShop(shopId)
         yield* TestClock.adjust("6 seconds")
         state.failing = true
@@ -63,31 +64,24 @@ describe("CachedShops", () => {
         // Past five minutes nothing kept is served: the read's failure reaches the request.
         yield* TestClock.adjust("6 minutes")
         expect((yield* Effect.either(shops.getShop(shopId)))._tag).toBe("Left")
-      }).pipe(Effect.provide(layer))
-    }))
+      })))
 
   it.effect("serves a shop saved through it at once", () =>
-    Effect.gen(function*() {
-      const { layer } = yield* counting
-      yield* Effect.gen(function*() {
-        const shops = yield* ShopDirectory
+    withCachedShops((shops) =>
+      Effect.gen(function*() {
         const before = Option.getOrThrow(yield* shops.getShop(shopId))
         yield* shops.saveShop(new Shop.Shop({ ...before, name: "Renamed" }))
         expect(Option.map(yield* shops.getShop(shopId), (s) => s.name)).toEqual(Option.some("Renamed"))
-      }).pipe(Effect.provide(layer))
-    }))
+      })))
 
   it.effect("does not keep a failed read", () =>
-    Effect.gen(function*() {
-      const { layer, state } = yield* counting
-      yield* Effect.gen(function*() {
-        const shops = yield* ShopDirectory
+    withCachedShops((shops, { state }) =>
+      Effect.gen(function*() {
         state.failing = true
         const failed = yield* Effect.either(shops.getShop(shopId))
         expect(failed._tag).toBe("Left")
         state.failing = false
         expect(Option.isSome(yield* shops.getShop(shopId))).toBe(true)
         expect(state.reads).toBe(2)
-      }).pipe(Effect.provide(layer))
-    }))
+      })))
 })
