@@ -5,6 +5,7 @@ import { addAuthRoutes, type AuthRoutesR } from "./AuthRoutes.js"
 import { addBotRoutes, type BotRoutesR } from "./BotRoutes.js"
 import { addCatalogRoutes } from "./CatalogRoutes.js"
 import { addChatRoutes, type ChatRoutesR } from "./ChatRoutes.js"
+import * as KnownOrigins from "./KnownOrigins.js"
 import * as RequestId from "./RequestId.js"
 import { run, type Handler } from "./Handler.js"
 import { healthMiddleware } from "./HealthRoutes.js"
@@ -87,10 +88,10 @@ export const makeApp = <R extends ApiR>(options: ApiOptions<R>): Koa => {
   app.use(RequestId.middleware)
   app.use(jsonErrors)
   if (options.metrics !== undefined) app.use(metricsEndpoint(options.metrics.service, options.metrics.token))
-  const runtime = options.runtime as Runtime.Runtime<OriginPolicy>
-  app.use(headersMiddleware(runtime, { production: options.production ?? false }))
+  const origins = KnownOrigins.make(options.runtime as Runtime.Runtime<OriginPolicy>)
+  app.use(headersMiddleware(origins, { production: options.production ?? false }))
   app.use(healthMiddleware(options.runtime, options.healthProbe, options.startedAt))
-  app.use(corsMiddleware(runtime))
+  app.use(corsMiddleware(origins))
   for (const middleware of options.extra ?? []) app.use(middleware)
   app.use(router.routes())
   app.use(router.allowedMethods())

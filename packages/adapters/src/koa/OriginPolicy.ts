@@ -15,6 +15,12 @@ const { normalise } = ShopOrigins
 export const allows = (shop: Shop.Shop, origin: string | undefined, options: OriginPolicyOptions): boolean =>
   ShopOrigins.allows(shop, origin, options)
 
+/** Whether a page at `origin` may call the API for some shop, given the origins the shops list (`knownOrigins`). */
+export const allowsSome = (options: OriginPolicyOptions, known: ReadonlyArray<string>, origin: string): boolean => {
+  const asked = normalise(origin)
+  return asked === normalise(options.ownOrigin) || known.includes("*") || known.includes(asked)
+}
+
 /**
  * Which web origins may call the API (CORS) and frame the server's pages (CSP `frame-ancestors`):
  * per shop, from its `allowedOrigins`. The union over the stored shops is cached for a minute.
@@ -23,8 +29,6 @@ export class OriginPolicy extends Context.Tag("@chatbot-node/adapters/OriginPoli
   readonly options: OriginPolicyOptions
   /** Every origin some stored shop lists; `"*"` when any origin may be allowed (development). */
   readonly knownOrigins: Effect.Effect<ReadonlyArray<string>, Errors.StoreError>
-  /** Whether the origin may call the API for some shop (a preflight does not say which). */
-  readonly allowsAny: (origin: string) => Effect.Effect<boolean, Errors.StoreError>
 }>() {}
 
 /** Builds the policy on the shop directory. */
@@ -36,11 +40,7 @@ export const make = (options: OriginPolicyOptions) =>
       options.openWhenUnconfigured ? ["*"] : [...new Set(list.flatMap((s) => s.allowedOrigins.map(normalise)))])
     return OriginPolicy.of({
       options,
-      knownOrigins,
-      allowsAny: (origin) =>
-        normalise(origin) === normalise(options.ownOrigin)
-          ? Effect.succeed(true)
-          : Effect.map(knownOrigins, (origins) => origins.includes("*") || origins.includes(normalise(origin)))
+      knownOrigins
     })
   })
 

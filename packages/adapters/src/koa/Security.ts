@@ -1,9 +1,8 @@
 import cors from "@koa/cors"
-import { Effect, Runtime } from "effect"
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type Koa from "koa"
 import helmet from "helmet"
-import { OriginPolicy } from "./OriginPolicy.js"
+import type { KnownOrigins } from "./KnownOrigins.js"
 
 /** The stand-in response helmet is run on carries the shops' origins for the frame-ancestors directive. */
 type WithAncestors = ServerResponse & { frameAncestors?: string }
@@ -12,16 +11,14 @@ type WithAncestors = ServerResponse & { frameAncestors?: string }
  * CORS for the widget, which a shop's page loads and which then calls the API cross-origin: an
  * origin some shop allows (any in development) gets the CORS headers; the shop named in the
  * request is checked again once it is known (`VisitorIdentity`). No cookies: no credentials.
+ * A request without `Origin` (not a browser's cross-origin call) gets none.
  */
-export const corsMiddleware = (runtime: Runtime.Runtime<OriginPolicy>): Koa.Middleware =>
+export const corsMiddleware = (origins: KnownOrigins): Koa.Middleware =>
   cors({
-    origin: (ctx) =>
-      Runtime.runPromise(runtime)(
-        Effect.flatMap(OriginPolicy, (p) => p.allowsAny(ctx.get("origin"))).pipe(
-          Effect.map((ok) => (ok ? ctx.get("origin") : "")),
-          Effect.orElseSucceed(() => "")
-        )
-      ),
+    origin: async (ctx) => {
+      const origin = ctx.get("origin")
+      return origin !== "" && origins.allowsAny(origin, await origins.current()) ? origin : ""
+    },
     allowMethods: ["GET", "HEAD", "POST", "OPTIONS"],
     allowHeaders: ["Content-Type", "Authorization", "Last-Event-ID", "Accept-Language"],
     exposeHeaders: ["Retry-After"],
@@ -59,7 +56,7 @@ const recordHelmet = (middleware: ReturnType<typeof helmet>, frameAncestors: str
  * Helmet's headers are computed once per set of shop origins and then set as they are: helmet
  * rebuilding and validating the CSP on every request was a tenth of the cost of a `/health`.
  */
-export const headersMiddleware = (runtime: Runtime.Runtime<OriginPolicy>, options: { readonly production: boolean }): Koa.Middleware => {
+export const headersMiddleware = (origins: KnownOrigins, options: { readonly production: boolean }): Koa.Middleware => {
   const secure = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -83,31 +80,15 @@ export const headersMiddleware = (runtime: Runtime.Runtime<OriginPolicy>, option
     strictTransportSecurity: options.production ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
     referrerPolicy: { policy: "strict-origin-when-cross-origin" }
   })
-  const ancestors = Effect.flatMap(OriginPolicy, (p) => p.knownOrigins).pipe(
-    Effect.map((origins) => origins.join(" ")),
-    Effect.orElseSucceed(() => "")
-  )
-  let headers: { readonly ancestors: string; readonly list: ReadonlyArray<readonly [string, string]> } | undefined
-  const headersFor = (value: string) => {
-    if (headers?.ancestors !== value) headers = { ancestors: value, list: recordHelmet(secure, value) }
+  let headers: { readonly known: ReadonlyArray<string>; readonly list: ReadonlyArray<readonly [string, string]> } | undefined
+  const headersFor = (known: ReadonlyArray<string>) => {
+    if (headers?.known !== known) headers = { known, list: recordHelmet(secure, known.join(" ")) }
     return headers.list
   }
-  // The shops' origins change rarely: read them at most every 10 s, off the request's path once known.
-  let current: { readonly value: string; readonly at: number } | undefined
-  let refreshing = false
-  const refresh = () => {
-    refreshing = true
-    return Runtime.runPromise(runtime)(ancestors).then((value) => {
-      current = { value, at: Date.now() }
-      refreshing = false
-      return value
-    })
-  }
   return async (ctx, next) => {
-    if (current === undefined) await refresh()
-    else if (!refreshing && Date.now() - current.at > 10_000) void refresh()
+    const known = origins.current()
     const res = ctx.res
-    for (const [name, value] of headersFor(current?.value ?? "")) res.setHeader(name, value)
+    for (const [name, value] of headersFor("then" in known ? await known : known)) res.setHeader(name, value)
     return next()
   }
 }

@@ -1,6 +1,7 @@
 /** The HTTP API on Koa 3: the seed's chat routes (JSON and SSE), visitor sessions, history, health. */
 export * as AdminTokens from "./AdminTokens.js"
 export * as ApiError from "./ApiError.js"
+export * as KnownOrigins from "./KnownOrigins.js"
 export * as KoaApp from "./KoaApp.js"
 export * as Metrics from "./Metrics.js"
 export * as OriginPolicy from "./OriginPolicy.js"
