@@ -60,7 +60,7 @@ const older: Record<string, (j: Json) => ReadonlyArray<Figure>> = {
   ]
 }
 const commands: Record<string, string> = { parse: "npm run bench:parse", store: "npm run bench:store", http: "npm run bench:http", realtime: "npm run bench:realtime", widget: "npm run bench:widget" }
-const order = ["parse", "store", "http", "realtime", "widget", "gateway", "streaming", "idle", "coldstart"]
+const order = ["parse", "store", "http", "realtime", "widget", "gateway", "warmup", "streaming", "idle", "coldstart"]
 
 const sources: Array<Source> = []
 const names = readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5)).sort((a, b) => (order.indexOf(a) + 100) % 100 - (order.indexOf(b) + 100) % 100)

@@ -14,7 +14,9 @@ beforeAll(async () => {
     COZE_BASE_URL: sim.url,
     COZE_API_TOKEN: sim.pat,
     COZE_BOT_ID: sim.bots.markup,
-    COZE_WORKSPACE_ID: sim.workspaceId
+    COZE_WORKSPACE_ID: sim.workspaceId,
+    // Every visitor's typing warms the connection here, however recently Coze was called.
+    COZE_WARM_AFTER: "0 millis"
   })
   owner = await staffToken(server, { email: "owner@coze.test", role: "owner", shopIds: [] })
   agent = await staffToken(server, { email: "agent@coze.test", role: "agent", shopIds: ["shop-c"] })
@@ -31,7 +33,31 @@ const post = (path: string, body: unknown, token?: string) =>
     body: JSON.stringify(body)
   })
 
+const healthChecks = () => sim.stats.requests.filter((r) => r.method === "GET" && r.path === "/health").length
+const eventually = async (check: () => boolean) => {
+  for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+    if (Date.now() - started > 5000) throw new Error("not within 5 s")
+  }
+}
+
 describe("the server against the Coze simulator", () => {
+  it("gets Coze's connection ready when a visitor starts: a new session, then typing (204), each send a GET /health", async () => {
+    const before = healthChecks()
+    const session = (await (await post("/api/visitor/session", { shopId: "shop-c" })).json()) as { token: string }
+    await eventually(() => healthChecks() === before + 1)
+    const typing = await post("/api/visitor/typing", {}, session.token)
+    expect(typing.status).toBe(204)
+    await eventually(() => healthChecks() === before + 2)
+    // Anonymous ids as for a message; no identity at all is refused, and warms nothing.
+    expect((await post("/api/visitor/typing", { shopId: "shop-c", userId: "user-typing" })).status).toBe(204)
+    await eventually(() => healthChecks() === before + 3)
+    const refused = await post("/api/visitor/typing", { shopId: "shop-c" })
+    expect(refused.status).toBe(401)
+    expect(((await refused.json()) as any).error.code).toBe("unauthorized")
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(healthChecks()).toBe(before + 3)
+  })
+
   it("answers the seed's request through Coze, with the function-call markup turned into product cards", async () => {
     const res = await post("/api/coze/chat", { shopId: "shop-c", userId: "user-001", message: "running shoes" })
     const body = (await res.json()) as any

@@ -48,7 +48,8 @@ export const mount: Mount = (host, config) => {
     submit: (text) => submit(text),
     close: () => handle.close(),
     locale: (l) => handle.setLocale(l),
-    human: () => void requestHuman()
+    human: () => void requestHuman(),
+    typing: () => typing()
   }, { cart: config.cart === true })
   if (locale !== config.locale) host.onLocale(locale)
 
@@ -100,11 +101,24 @@ export const mount: Mount = (host, config) => {
     if (m.status === "interrupted" && m.text === "") bubble.note("interrupted")
   }
 
-  const ensureSession = async () => {
-    if (state.token !== undefined) return
-    const session = await api.session(config.shopId)
-    state = { ...state, token: session.token, visitorId: session.visitorId }
-    save()
+  // One session request at a time: typing may have asked for one that a message then waits for.
+  let sessionRequest: Promise<void> | undefined
+  const ensureSession = () => {
+    if (state.token !== undefined) return Promise.resolve()
+    sessionRequest ??= api.session(config.shopId).then((session) => {
+      state = { ...state, token: session.token, visitorId: session.visitorId }
+      save()
+    }).finally(() => { sessionRequest = undefined })
+    return sessionRequest
+  }
+  // While the visitor types, at most every 3 s: a new visitor's session is made (its first message no
+  // longer waits for it), else the server is told, so that the bot's connection is warm for the message.
+  let typedAt = -Infinity
+  const typing = () => {
+    const now = Date.now()
+    if (now - typedAt < 3000 || !online) return
+    typedAt = now
+    void (state.token === undefined ? ensureSession() : api.typing(config.shopId)).catch(() => {})
   }
   /** Forgets a token the server no longer accepts (expired, rotated secret), and its conversation. */
   const forget = () => {

@@ -44,6 +44,7 @@ export const make = (
       run: (turn, onEvents) => (poll ? pollTurn(deps, turn, onEvents) : streamTurn(deps, turn, onEvents)),
       submitToolOutputs: (outputs, onEvents) => (poll ? pollToolOutputs(deps, outputs, onEvents) : streamToolOutputs(deps, outputs, onEvents)),
       cancel: (conversationId, chatId) => cancelChat(deps, "", conversationId, chatId),
+      prepare: http.warm,
       listBots: bots.listBots,
       createBot: bots.createBot,
       getBot: bots.getBot,

@@ -6,6 +6,9 @@ import type { SseMessage } from "../sse/SseFrame.js"
 import * as SseParser from "../sse/SseParser.js"
 import type { BodyRead } from "./ResponseBody.js"
 
+/** Longest wait for the body's end after `done` before the request is aborted. */
+const drainLimit = Duration.seconds(1)
+
 /** An opened SSE response (see `CozeHttp.sse`): aborted when the scope it was opened in closes. */
 export interface OpenedChat {
   readonly read: BodyRead
@@ -75,12 +78,16 @@ export const read = <E>(
     ctx.logId = opened.logId
     const next = Effect.catchAll(opened.read, (e) => logged(timedOut ?? CozeErrors.fromHttpClientError(e, ctx)))
 
+    // After `done` the body's end follows at once: it is read, so that the connection goes back to
+    // undici's pool. Closing the scope first aborts the request, and an aborted connection is closed:
+    // the next call would pay a new TCP and TLS handshake with the proxy. A body that goes on is aborted.
+    const drain = next.pipe(Effect.repeat({ until: Option.isNone }), Effect.timeout(drainLimit), Effect.ignore)
     for (;;) {
       const pieces = yield* next
       if (Option.isNone(pieces)) break
       const events: Array<SseMessage> = []
       for (const bytes of pieces.value) for (const event of sse.feed(bytes)) events.push(event)
-      if (!(yield* pass(events))) return
+      if (!(yield* pass(events))) return yield* drain
     }
     const last = sse.end()
     if (Either.isLeft(last)) return yield* logged(CozeErrors.malformed(last.left.message, ctx))

@@ -39,6 +39,12 @@ export interface CozeOptions {
   readonly maxRetryAfter?: Duration.DurationInput | undefined
   /** First backoff delay of a retry (doubles per retry). */
   readonly retryBaseDelay?: Duration.DurationInput | undefined
+  /**
+   * How long the connection to Coze may go unused before a visitor who starts typing (`prepare`)
+   * has it opened again with a `GET /health`; default 3 s, under undici's 4 s keep-alive.
+   * `Duration.infinity` turns the warm-up off.
+   */
+  readonly warmAfter?: Duration.DurationInput | undefined
 }
 
 /** Options with every default filled in. */
@@ -56,6 +62,7 @@ export interface ResolvedCozeOptions {
   readonly pollTimeout: Duration.Duration
   readonly maxRetryAfter: Duration.Duration
   readonly retryBaseDelay: Duration.Duration
+  readonly warmAfter: Duration.Duration
 }
 
 /** Fills in the defaults. */
@@ -72,7 +79,8 @@ export const resolve = (options: CozeOptions): ResolvedCozeOptions => ({
   pollInterval: Duration.decode(options.pollInterval ?? "1 second"),
   pollTimeout: Duration.decode(options.pollTimeout ?? "5 minutes"),
   maxRetryAfter: Duration.decode(options.maxRetryAfter ?? "20 seconds"),
-  retryBaseDelay: Duration.decode(options.retryBaseDelay ?? "500 millis")
+  retryBaseDelay: Duration.decode(options.retryBaseDelay ?? "500 millis"),
+  warmAfter: Duration.decode(options.warmAfter ?? "3 seconds")
 })
 
 const optional = <A>(config: Config.Config<A>) => Config.option(config)
@@ -101,7 +109,8 @@ const env = Config.all({
   firstEventTimeout: optional(Config.duration("COZE_FIRST_EVENT_TIMEOUT")),
   idleTimeout: optional(Config.duration("COZE_IDLE_TIMEOUT")),
   requestTimeout: optional(Config.duration("COZE_REQUEST_TIMEOUT")),
-  pollInterval: optional(Config.duration("COZE_POLL_INTERVAL"))
+  pollInterval: optional(Config.duration("COZE_POLL_INTERVAL")),
+  warmAfter: optional(Config.duration("COZE_WARM_AFTER"))
 })
 
 /**
@@ -145,6 +154,7 @@ export const fromEnv: Effect.Effect<CozeOptions, ConfigError.ConfigError> = Effe
     firstEventTimeout: Option.getOrUndefined(e.firstEventTimeout),
     idleTimeout: Option.getOrUndefined(e.idleTimeout),
     requestTimeout: Option.getOrUndefined(e.requestTimeout),
-    pollInterval: Option.getOrUndefined(e.pollInterval)
+    pollInterval: Option.getOrUndefined(e.pollInterval),
+    warmAfter: Option.getOrUndefined(e.warmAfter)
   }
 })

@@ -1,6 +1,6 @@
 import { HttpClient, type HttpClientError, HttpClientRequest, type HttpClientResponse } from "@effect/platform"
 import type { Errors } from "@chatbot-node/domain"
-import { Clock, Effect, Either, Option, Redacted, Schema, type Scope } from "effect"
+import { Clock, Duration, Effect, Either, Option, Redacted, Schema, type Scope } from "effect"
 import type { ResolvedCozeOptions } from "./CozeConfig.js"
 import * as CozeErrors from "./CozeErrors.js"
 import { Envelope } from "./CozeWire.js"
@@ -30,6 +30,13 @@ export interface CozeHttp {
     request: HttpClientRequest.HttpClientRequest,
     path: string
   ) => Effect.Effect<{ readonly read: BodyRead; readonly logId: string | undefined }, Errors.BotGatewayError, Scope.Scope>
+  /**
+   * Opens the connection to Coze again when nothing went there for `warmAfter` (undici closes an
+   * idle one after about 4 s; a new one costs a TCP and TLS handshake with the proxy): a `GET
+   * /health`, which the proxy answers itself (Coze: a quick 404). Not `HEAD`: undici closes the
+   * connection after one. Never fails.
+   */
+  readonly warm: Effect.Effect<void>
 }
 
 const failed = (error: Errors.BotGatewayError, ctx: CozeErrors.FailureContext) =>
@@ -77,17 +84,22 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
 
     const scopedClient = HttpClient.withScope(client)
 
+    // When a request to Coze last started or ended: the pooled connection is warm for a while after.
+    let lastUse = 0
+    const touch = Effect.map(Clock.currentTimeMillis, (now) => { lastUse = now })
+
     const transport = (path: string) => (error: HttpClientError.HttpClientError) =>
       failed(CozeErrors.fromHttpClientError(error, { path }), { path })
 
     const text: CozeHttp["text"] = (request, path) =>
-      client.execute(request).pipe(
+      Effect.zipRight(touch, client.execute(request)).pipe(
         Effect.flatMap((response) => Effect.map(response.text, (body) => ({ body, response }))),
         Effect.catchAll(transport(path)),
         Effect.timeoutFail({
           duration: options.requestTimeout,
           onTimeout: () => CozeErrors.timedOut("no response in time", { path })
-        })
+        }),
+        Effect.ensuring(touch)
       )
 
     const json: CozeHttp["json"] = (request, path, data) =>
@@ -108,6 +120,8 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
 
     const sse: CozeHttp["sse"] = (request, path) =>
       Effect.gen(function*() {
+        yield* touch
+        yield* Effect.addFinalizer(() => touch)
         const response = yield* scopedClient.execute(HttpClientRequest.accept(request, "text/event-stream")).pipe(
           Effect.catchAll(transport(path))
         )
@@ -126,5 +140,16 @@ export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, neve
         return { read: yield* ResponseBody.reader(response), logId }
       })
 
-    return { text, json, sse }
+    const warmAfter = Duration.toMillis(options.warmAfter)
+    const warm: CozeHttp["warm"] = Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      if (now - lastUse < warmAfter) return Effect.void
+      lastUse = now
+      return client.execute(HttpClientRequest.get("/health")).pipe(
+        Effect.flatMap((response) => response.text),
+        Effect.timeout(options.requestTimeout),
+        Effect.catchAllCause((cause) => Effect.logDebug("Coze connection warm-up failed", cause))
+      )
+    })
+
+    return { text, json, sse, warm }
   })

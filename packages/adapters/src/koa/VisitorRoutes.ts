@@ -1,4 +1,4 @@
-import { Errors, History, Ids, Message, ShopDirectory } from "@chatbot-node/domain"
+import { Chat, Errors, History, Ids, Message, ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
 import { Effect, Option, Schema } from "effect"
 import type Koa from "koa"
@@ -10,9 +10,11 @@ import { checkOrigin, identify, tokenVisitorPrefix } from "./VisitorIdentity.js"
 import { VisitorTokens } from "./VisitorTokens.js"
 
 /** What the visitor routes need. */
-export type VisitorRoutesR = History | ShopDirectory | VisitorTokens | OriginPolicy
+export type VisitorRoutesR = Chat | History | ShopDirectory | VisitorTokens | OriginPolicy
 
 const SessionBody = Schema.Struct({ shopId: Ids.ShopId })
+
+const TypingBody = Schema.Struct({ shopId: Schema.optional(Ids.ShopId), userId: Schema.optional(Schema.String) })
 
 const MessagesQuery = Schema.Struct({
   shopId: Schema.optional(Ids.ShopId),
@@ -34,9 +36,25 @@ export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> =
     yield* checkOrigin(ctx, shop.value.id, locale)
     const visitorId = Ids.VisitorId.make(`${tokenVisitorPrefix}${Ids.randomToken()}`)
     const issued = yield* (yield* VisitorTokens).issue({ shopId: shop.value.id, visitorId })
+    // A new visitor's first message follows: the bot gets ready for it meanwhile.
+    yield* (yield* Chat).prepare
     ctx.status = 201
     ctx.set("Cache-Control", "no-store")
     ctx.body = { token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt.toISOString(), shopId: shop.value.id, visitorId }
+  })
+
+/**
+ * `POST /api/visitor/typing {shopId?, userId?}` (the visitor's token, or an anonymous id as for a
+ * message): the visitor is writing, so the bot gets ready for the message (`Chat.prepare`: a cold
+ * connection to Coze is opened again). 204; the widget sends it at most every few seconds while typing.
+ */
+export const typing = (bodyLimitBytes: number): Handler<VisitorRoutesR> => (ctx) =>
+  Effect.gen(function*() {
+    const locale = requestLocale(ctx)
+    const body = yield* decodeBody(TypingBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
+    yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+    yield* (yield* Chat).prepare
+    ctx.status = 204
   })
 
 /** `GET /api/conversations/:id/messages`: the visitor's own conversation and its messages (in `seq` order). */
@@ -64,6 +82,7 @@ export const conversationMessages: Handler<VisitorRoutesR> = (ctx) =>
 /** Adds the visitor routes to a router. */
 export const addVisitorRoutes = (router: Router, wrap: (h: Handler<VisitorRoutesR>) => Koa.Middleware, bodyLimitBytes: number) => {
   router.post("/api/visitor/session", wrap(createSession(bodyLimitBytes)))
+  router.post("/api/visitor/typing", wrap(typing(bodyLimitBytes)))
   router.get("/api/conversations/:id/messages", wrap(conversationMessages))
   return router
 }

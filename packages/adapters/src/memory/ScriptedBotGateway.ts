@@ -32,6 +32,7 @@ export const answer = (messageId: string, text: string): ReadonlyArray<BotEvent.
 export const make = (script: Script) => {
   let turns = 0
   let cancels = 0
+  let prepares = 0
   let running = 0
   let maxRunning = 0
   const delay = script.delay ?? Effect.void
@@ -53,10 +54,11 @@ export const make = (script: Script) => {
         onEvents
       ),
     cancel: () => Effect.sync(() => { cancels++ }),
+    prepare: Effect.sync(() => { prepares++ }),
     listBots: Effect.succeed([new Bot.Bot({ id: Ids.BotId.make("scripted"), name: "Scripted bot", provider: "demo" })]),
     createBot: (bot) => Effect.succeed(new Bot.Bot({ id: Ids.BotId.make("scripted"), name: bot.name, provider: "demo" }))
   }
-  return { service, turns: () => turns, cancels: () => cancels, maxConcurrentTurns: () => maxRunning }
+  return { service, turns: () => turns, cancels: () => cancels, prepares: () => prepares, maxConcurrentTurns: () => maxRunning }
 }
 
 /** The scripted gateway as a layer. */

@@ -52,6 +52,12 @@ export declare namespace BotGateway {
     /** Continues a turn that stopped at `ToolCallsRequired`; the events go on from there. */
     readonly submitToolOutputs: <E>(outputs: ToolOutputs, onEvents: BotEventSink<E>) => Effect.Effect<void, BotGatewayError | E>
     readonly cancel: (upstreamConversationId: string, chatId: string) => Effect.Effect<void, BotGatewayError>
+    /**
+     * A visitor is about to write (typing, opening the chat): gets ready so that the next `run`
+     * answers sooner, e.g. opens the connection to the platform when it has gone cold. Best effort:
+     * never fails; cheap when there is nothing to do.
+     */
+    readonly prepare: Effect.Effect<void>
     readonly listBots: Effect.Effect<ReadonlyArray<Bot>, BotGatewayError>
     readonly createBot: (bot: NewBot) => Effect.Effect<Bot, BotGatewayError>
   }

@@ -112,6 +112,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
     const catalog = yield* ProductCatalog
     const hub = yield* RealtimeHub
     const fibers = yield* FiberSet.make<void, never>()
+    const scope = yield* Effect.scope
     const locks = yield* makeKeyedLock<ConversationId>()
     const turns = new Map<MessageId, RunningTurn>()
     // What a reply's fiber needs, provided in one step.
@@ -367,6 +368,12 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
     /** Waits until no reply is being produced (graceful shutdown); bound it with a timeout. */
     const awaitIdle = FiberSet.awaitEmpty(fibers)
 
-    return { send, follow, cancelConversation, activeTurns, awaitIdle } as const
+    /**
+     * A visitor is about to write (typing, opening the chat): the bot platform gets ready for the
+     * message (`BotGateway.prepare`, e.g. a cold connection opened again) in the background.
+     */
+    const prepare = Effect.asVoid(Effect.forkIn(gateway.prepare, scope))
+
+    return { send, follow, cancelConversation, activeTurns, awaitIdle, prepare } as const
   })
 }) {}

@@ -24,6 +24,8 @@ export interface PanelEvents {
   readonly close: () => void
   readonly locale: (locale: WidgetLocale) => void
   readonly human: () => void
+  /** The visitor typed in the input. */
+  readonly typing: () => void
 }
 
 let ids = 0
@@ -124,6 +126,7 @@ export const makePanel = (frame: HTMLElement, initial: WidgetLocale, events: Pan
   input.addEventListener("input", () => {
     grow()
     if (errorBar.textContent !== "") errorBar.textContent = ""
+    events.typing()
   })
   panel.addEventListener("keydown", (e) => {
     if (e.key === "Escape") {

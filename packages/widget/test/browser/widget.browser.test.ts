@@ -98,6 +98,26 @@ describe.skipIf(!hasChromium)("the widget in Chromium against the real server (d
     })
   }
 
+  it("typing gets a new visitor's session before the first message (one session in all), later typing tells the server at most every 3 s", async () => {
+    const page = await newPage()
+    const calls: Array<string> = []
+    page.on("request", (r) => { if (r.method() === "POST") calls.push(new URL(r.url()).pathname) })
+    await openChat(page)
+    const input = page.locator(".panel textarea")
+    await input.pressSequentially("Do you have", { delay: 20 })
+    await expect.poll(() => calls).toEqual(["/api/visitor/session"])
+    await input.pressSequentially(" trail running shoes?", { delay: 20 })
+    await input.press("Enter")
+    await waitReplyDone(page)
+    expect(calls).toEqual(["/api/visitor/session", "/api/coze/chat/stream"])
+    // Typing again, more than 3 s after the last ping: one ping however many keys.
+    await page.waitForTimeout(3100)
+    await input.pressSequentially("and boots", { delay: 20 })
+    await expect.poll(() => calls.filter((c) => c === "/api/visitor/typing").length).toBe(1)
+    await page.waitForTimeout(200)
+    expect(calls).toEqual(["/api/visitor/session", "/api/coze/chat/stream", "/api/visitor/typing"])
+  })
+
   it("reload mid-reply: the history is back and the reply completes exactly once", async () => {
     const page = await newPage()
     await openChat(page)
