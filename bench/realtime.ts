@@ -30,7 +30,7 @@ requireBuild()
 const clients = 20
 const rounds = Number(process.env.BENCH_REALTIME_ROUNDS ?? 5)
 const repeats = Number(process.env.BENCH_REALTIME_REPEATS ?? 7)
-const warmups = Number(process.env.BENCH_REALTIME_WARMUPS ?? 3)
+const warmups = Number(process.env.BENCH_REALTIME_WARMUPS ?? 2)
 const message = "Which running shoes do you recommend?"
 const admin = { email: "bench@shop.example", password: "bench-password-123" }
 

@@ -27,7 +27,7 @@ import { sseFrames } from "./support/sseFrames.js"
 import { percentile, ratio, round } from "./support/stats.js"
 
 requireBuild()
-const rounds = Number(process.env.BENCH_WARMUP_ROUNDS ?? 5)
+const rounds = Number(process.env.BENCH_WARMUP_ROUNDS ?? 4)
 const rttMs = Number(process.env.BENCH_WARMUP_RTT_MS ?? 20)
 /** The server's warm-up threshold here (COZE_WARM_AFTER); a quiet spell is longer. */
 const warmAfterMs = 1000
