@@ -6,26 +6,7 @@
  * Prints `listening on <url>`.
  */
 import { createServer } from "node:http"
+import { relayHandler } from "./relayHandler.js"
 
-const upstream = process.env.BARE_UPSTREAM!
-const server = createServer((req, res) => {
-  const chunks: Array<Buffer> = []
-  req.on("data", (c: Buffer) => chunks.push(c))
-  req.on("end", () => {
-    void fetch(`${upstream}${req.url}`, {
-      method: req.method ?? "POST",
-      headers: { "content-type": "application/json", authorization: req.headers.authorization ?? "" },
-      body: Buffer.concat(chunks)
-    }).then(async (answer) => {
-      res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "text/event-stream" })
-      res.socket?.setNoDelay(true)
-      const reader = answer.body!.getReader()
-      for (let r = await reader.read(); !r.done; r = await reader.read()) res.write(r.value)
-      res.end()
-    }).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(502)
-      res.end(String(error))
-    })
-  })
-})
+const server = createServer(relayHandler(process.env.BARE_UPSTREAM!))
 server.listen(0, "127.0.0.1", () => console.log(`listening on http://127.0.0.1:${(server.address() as { port: number }).port}`))

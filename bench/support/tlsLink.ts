@@ -11,29 +11,13 @@ import { createServer as createHttpsServer } from "node:https"
 import { connect, createServer, type Socket } from "node:net"
 import type { AddressInfo } from "node:net"
 import { createInterface } from "node:readline"
+import { relayHandler } from "./relayHandler.js"
 
 const upstream = process.env.LINK_UPSTREAM!
 const rtt = Number(process.env.LINK_RTT_MS ?? 20)
 
-// The HTTPS relay: each request passed on to the simulator with fetch, its answer written back as it comes.
-const https = createHttpsServer({ cert: readFileSync(process.env.LINK_CERT!), key: readFileSync(process.env.LINK_KEY!) }, (req, res) => {
-  const chunks: Array<Buffer> = []
-  req.on("data", (c: Buffer) => chunks.push(c))
-  req.on("end", () => {
-    const headers: Record<string, string> = {}
-    for (const name of ["content-type", "authorization", "accept"]) if (typeof req.headers[name] === "string") headers[name] = req.headers[name]
-    void fetch(`${upstream}${req.url}`, { method: req.method ?? "GET", headers, ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}) }).then(async (answer) => {
-      res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" })
-      res.socket?.setNoDelay(true)
-      const reader = answer.body!.getReader()
-      for (let r = await reader.read(); !r.done; r = await reader.read()) res.write(r.value)
-      res.end()
-    }).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(502)
-      res.end(String(error))
-    })
-  })
-})
+// The HTTPS relay: each request passed on to the simulator, its answer written back as it comes.
+const https = createHttpsServer({ cert: readFileSync(process.env.LINK_CERT!), key: readFileSync(process.env.LINK_KEY!) }, relayHandler(upstream))
 https.keepAliveTimeout = 60_000
 
 const open = new Set<Socket>()
