@@ -34,23 +34,18 @@ const post = (path: string, body: unknown, token?: string) =>
   })
 
 const healthChecks = () => sim.stats.requests.filter((r) => r.method === "GET" && r.path === "/health").length
-const eventually = async (check: () => boolean) => {
-  for (const started = Date.now(); !check(); await new Promise((resolve) => setTimeout(resolve, 10))) {
-    if (Date.now() - started > 5000) throw new Error("not within 5 s")
-  }
-}
 
 describe("the server against the Coze simulator", () => {
   it("gets Coze's connection ready when a visitor starts: a new session, then typing (204), each send a GET /health", async () => {
     const before = healthChecks()
     const session = (await (await post("/api/visitor/session", { shopId: "shop-c" })).json()) as { token: string }
-    await eventually(() => healthChecks() === before + 1)
+    await expect.poll(healthChecks).toBe(before + 1)
     const typing = await post("/api/visitor/typing", {}, session.token)
     expect(typing.status).toBe(204)
-    await eventually(() => healthChecks() === before + 2)
+    await expect.poll(healthChecks).toBe(before + 2)
     // Anonymous ids as for a message; no identity at all is refused, and warms nothing.
     expect((await post("/api/visitor/typing", { shopId: "shop-c", userId: "user-typing" })).status).toBe(204)
-    await eventually(() => healthChecks() === before + 3)
+    await expect.poll(healthChecks).toBe(before + 3)
     const refused = await post("/api/visitor/typing", { shopId: "shop-c" })
     expect(refused.status).toBe(401)
     expect(((await refused.json()) as any).error.code).toBe("unauthorized")

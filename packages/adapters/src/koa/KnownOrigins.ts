@@ -5,7 +5,8 @@ import { allowsSome, OriginPolicy } from "./OriginPolicy.js"
  * The origins the stored shops allow, as the HTTP middlewares read them on every request (CORS, the
  * CSP's `frame-ancestors`): loaded once, the first request waiting for it, then refreshed in the
  * background at most every `refreshMs`, so that no request runs an Effect for them. A refresh that
- * fails keeps the last list (none before a load succeeds).
+ * fails keeps the last list (none before a load succeeds), and so does one that finds the same
+ * origins: the list changes (and the CSP is recomputed) only when the origins do.
  */
 export interface KnownOrigins {
   /** The origins now; only before the first load a promise of them. */
@@ -20,7 +21,10 @@ export const make = (runtime: Runtime.Runtime<OriginPolicy>, refreshMs = 10_000)
   let pending: Promise<ReadonlyArray<string>> | undefined
   const refresh = () =>
     (pending ??= Runtime.runPromiseExit(runtime)(policy.knownOrigins).then((exit) => {
-      loaded = { list: Exit.isSuccess(exit) ? exit.value : (loaded?.list ?? []), at: Date.now() }
+      const last = loaded?.list ?? []
+      const found = Exit.isSuccess(exit) ? exit.value : last
+      const same = found.length === last.length && found.every((origin, i) => origin === last[i])
+      loaded = { list: same ? last : found, at: Date.now() }
       pending = undefined
       return loaded.list
     }))

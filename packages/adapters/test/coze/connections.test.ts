@@ -1,8 +1,7 @@
 import { BotGateway } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
-import { connect, createServer, type Socket } from "node:net"
-import type { AddressInfo } from "node:net"
+import { type AddressInfo, connect, createServer, type Socket } from "node:net"
 import { collect, gatewayLayer, patOptions, turn, useSimulator } from "./support.js"
 
 const sim = useSimulator()

@@ -10,7 +10,7 @@ const policy = () => {
     options: { ownOrigin: "https://chat.example", openWhenUnconfigured: false },
     knownOrigins: Effect.suspend(() => {
       state.loads++
-      return state.failing ? Effect.fail(new Errors.StoreError({ operation: "listShops", message: "down" })) : Effect.succeed(state.origins)
+      return state.failing ? Effect.fail(new Errors.StoreError({ operation: "listShops", message: "down" })) : Effect.succeed([...state.origins])
     })
   })))
   return { state, runtime }
@@ -29,6 +29,16 @@ describe("KnownOrigins", () => {
     expect(origins.current()).toEqual(["https://shop-a.example"])
     await new Promise((resolve) => setTimeout(resolve, 10))
     expect(origins.current()).toEqual(["https://shop-a.example", "https://shop-b.example"])
+  })
+
+  it("keeps the same list when a refresh finds the same origins (the CSP is recomputed only when they change)", async () => {
+    const { state, runtime } = policy()
+    const origins = KnownOrigins.make(runtime, 0)
+    const first = await origins.current()
+    origins.current()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(state.loads).toBe(2)
+    expect(origins.current()).toBe(first)
   })
 
   it("keeps the last list when a refresh fails, and none before a load succeeds", async () => {
