@@ -11,9 +11,9 @@
  * Options: --bot <id>, --visitor <id>, --poll (the JSON endpoint instead of SSE),
  *          --sim-bot plain|markup|followUps|functionCall|toolCall (with --simulate; default followUps).
  */
-import { FetchHttpClient } from "@effect/platform"
 import { type BotEvent, BotGateway, type FunctionCall, Ids } from "@chatbot-node/domain"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
+import { UndiciHttpClient } from "@chatbot-node/adapters/http"
 import { Config, Effect, Fiber, Layer, Logger, LogLevel, Option, Redacted, Stream } from "effect"
 
 const args = process.argv.slice(2)
@@ -108,7 +108,7 @@ const chat = Effect.gen(function*() {
         outputs: required.calls.map((c) => ({ toolCallId: c.id, output: "No catalog in this example: nothing found." }))
       }, (events) => Effect.forEach(events, shown, { discard: true }))
     }
-  }).pipe(Effect.provide(layer.pipe(Layer.provide(FetchHttpClient.layer))))
+  }).pipe(Effect.provide(layer.pipe(Layer.provide(UndiciHttpClient.layer))))
   for (const call of calls) console.log(`function call: ${call.name} ${JSON.stringify(call.arguments)}`)
   for (const text of followUps) console.log(`you could ask: ${text}`)
 })

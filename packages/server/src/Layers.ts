@@ -2,6 +2,7 @@ import { Chat, Handoff, History } from "@chatbot-node/domain"
 import { DemoCatalog } from "@chatbot-node/adapters/catalog/demo"
 import { CatalogInvalidation, EverShopCatalog } from "@chatbot-node/adapters/catalog/evershop"
 import { CozeBotGateway } from "@chatbot-node/adapters/coze"
+import { UndiciHttpClient } from "@chatbot-node/adapters/http"
 import { AdminTokens, Metrics, OriginPolicy, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
 import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
@@ -19,11 +20,11 @@ export const DatabaseLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) => Database.layerConfig(Config.succeed({ url: s.databaseUrl, dataDir: s.dataDir })))
 )
 
-/** The bot: Coze (one bot for every shop) with credentials, else the offline demo bot. */
+/** The bot: Coze (one bot for every shop, reached with undici) with credentials, else the offline demo bot. */
 export const BotLive = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) =>
     s.bot._tag === "Coze"
-      ? Layer.provide(CozeBotGateway.layerConfig(), FetchHttpClient.layer)
+      ? Layer.provide(CozeBotGateway.layerConfig(), UndiciHttpClient.layer)
       : LocalBotGateway.layer({ tokenDelayMs: s.demoTokenDelayMs }))
 )
 

@@ -71,6 +71,9 @@ const errorOf = (
 export const make = (options: ResolvedCozeOptions): Effect.Effect<CozeHttp, never, HttpClient.HttpClient> =>
   Effect.map(HttpClient.HttpClient, (base) => {
     const client = base.pipe(
+      // No span per request to Coze, and no trace headers sent to it: nothing here exports traces,
+      // and the span (URL, every header redacted as an attribute) cost more than the request itself.
+      HttpClient.withTracerDisabledWhen(() => true),
       HttpClient.mapRequest((request) =>
         request.pipe(
           HttpClientRequest.prependUrl(options.baseUrl),

@@ -1,9 +1,10 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Option, Stream } from "effect"
+import { Effect, Fiber, Option, Stream } from "effect"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as ResponseBody from "../../src/coze/ResponseBody.js"
+import * as UndiciHttpClient from "../../src/http/UndiciHttpClient.js"
 
 /** A local server answering every request with `handler`, closed with the scope; its URL. */
 const serve = (handler: Parameters<typeof createServer>[1]) =>
@@ -28,19 +29,55 @@ const readAll = (read: ResponseBody.BodyRead) =>
   })
 
 describe("ResponseBody.reader", () => {
-  it.live("reads a scoped fetch client's response (as CozeHttp.sse opens one) straight from fetch, to the end", () =>
+  // The server's client (undici) and the platform's fetch client: both are read without a stream's run.
+  for (const [name, clientLayer] of [["undici", UndiciHttpClient.layer], ["fetch", FetchHttpClient.layer]] as const) {
+    it.live(`reads a scoped ${name} client's response (as CozeHttp.sse opens one) straight from the client, to the end`, () =>
+      Effect.gen(function*() {
+        const url = yield* serve((_req, res) => {
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          res.write("data: one\n\n")
+          setTimeout(() => res.end("data: two\n\n"), 20)
+        })
+        const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+        const response = yield* client.execute(HttpClientRequest.get(url))
+        // The fast path rests on the client keeping its own response: an upgrade that drops it shows here.
+        expect(ResponseBody.readsDirectly(response)).toBe(true)
+        expect(yield* readAll(yield* ResponseBody.reader(response))).toBe("data: one\n\ndata: two\n\n")
+      }).pipe(Effect.scoped, Effect.provide(clientLayer)))
+
+    it.live(`fails a ${name} read as the platform's ResponseError when the connection drops mid-body`, () =>
+      Effect.gen(function*() {
+        const url = yield* serve((_req, res) => {
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          res.write("data: first\n\n")
+          setTimeout(() => res.socket?.destroy(), 50)
+        })
+        const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+        const response = yield* client.execute(HttpClientRequest.get(url))
+        const error = yield* Effect.flip(readAll(yield* ResponseBody.reader(response)))
+        expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
+      }).pipe(Effect.scoped, Effect.provide(clientLayer)))
+  }
+
+  it.live("an undici read stopped while it waits leaves the body as it was: the next read gets what came meanwhile", () =>
     Effect.gen(function*() {
       const url = yield* serve((_req, res) => {
         res.writeHead(200, { "content-type": "text/event-stream" })
         res.write("data: one\n\n")
-        setTimeout(() => res.end("data: two\n\n"), 20)
+        setTimeout(() => res.end("data: two\n\n"), 100)
       })
       const client = HttpClient.withScope(yield* HttpClient.HttpClient)
       const response = yield* client.execute(HttpClientRequest.get(url))
-      // The fast path rests on the platform's fetch client keeping the fetch Response: an upgrade that drops it shows here.
-      expect(ResponseBody.readsDirectly(response)).toBe(true)
-      expect(yield* readAll(yield* ResponseBody.reader(response))).toBe("data: one\n\ndata: two\n\n")
-    }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer)))
+      const read = yield* ResponseBody.reader(response)
+      expect(Option.map(yield* read, (pieces) => Buffer.concat(pieces).toString())).toEqual(Option.some("data: one\n\n"))
+      const body = UndiciHttpClient.undiciResponseOf(response)!.body
+      const waiting = yield* Effect.fork(read)
+      yield* Effect.sleep("20 millis")
+      expect(body.listenerCount("readable")).toBe(1)
+      yield* Fiber.interrupt(waiting)
+      expect(body.listenerCount("readable")).toBe(0)
+      expect(yield* readAll(read)).toBe("data: two\n\n")
+    }).pipe(Effect.scoped, Effect.provide(UndiciHttpClient.layer)))
 
   it.effect("reads any other client's response through its stream, every piece in order", () =>
     Effect.gen(function*() {
@@ -55,17 +92,4 @@ describe("ResponseBody.reader", () => {
       expect(ResponseBody.readsDirectly(other)).toBe(false)
       expect(yield* readAll(yield* ResponseBody.reader(other))).toBe(pieces.join(""))
     }).pipe(Effect.scoped))
-
-  it.live("fails a read as the platform's ResponseError when the connection drops mid-body", () =>
-    Effect.gen(function*() {
-      const url = yield* serve((_req, res) => {
-        res.writeHead(200, { "content-type": "text/event-stream" })
-        res.write("data: first\n\n")
-        setTimeout(() => res.socket?.destroy(), 50)
-      })
-      const client = yield* HttpClient.HttpClient
-      const response = yield* client.execute(HttpClientRequest.get(url))
-      const error = yield* Effect.flip(readAll(yield* ResponseBody.reader(response)))
-      expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
-    }).pipe(Effect.scoped, Effect.provide(FetchHttpClient.layer)))
 })

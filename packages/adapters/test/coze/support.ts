@@ -1,9 +1,9 @@
-import { FetchHttpClient } from "@effect/platform"
 import { type CozeSimulator, startCozeSimulator } from "@chatbot-node/coze-sim"
 import { BotEventSink, BotGateway, type BotEvent, type BotTurn, Ids, type ToolOutputs } from "@chatbot-node/domain"
 import { afterAll, beforeAll } from "@effect/vitest"
 import { Chunk, Effect, Layer, List, Logger, Option, Redacted, Ref, Stream } from "effect"
 import * as CozeBotGateway from "../../src/coze/CozeBotGateway.js"
+import * as UndiciHttpClient from "../../src/http/UndiciHttpClient.js"
 import type { CozeOptions } from "../../src/coze/CozeConfig.js"
 
 /** Starts one simulator for the enclosing suite and closes it after. */
@@ -42,9 +42,9 @@ export const jwtOptions = (sim: CozeSimulator, overrides: Partial<CozeOptions> =
     ...overrides
   })
 
-/** The gateway layer over real fetch. */
+/** The gateway layer over the server's HTTP client (undici). */
 export const gatewayLayer = (options: CozeOptions) =>
-  CozeBotGateway.layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+  CozeBotGateway.layer(options).pipe(Layer.provide(UndiciHttpClient.layer))
 
 /** A visitor's turn. */
 export const turn = (botId: string, text: string, more: Partial<BotTurn> = {}): BotTurn => ({
