@@ -54,6 +54,23 @@ describe.skipIf(url === undefined)("rate counts in PostgreSQL (TEST_DATABASE_URL
       expect(statements).toHaveLength(2)
     }))
 
+  it.live("waits for the end of the event loop's turn: charges a few ticks apart go together, and work begun meanwhile goes first", () =>
+    withPool(async (pool) => {
+      const counts = make(pool)
+      const order: Array<string> = []
+      const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
+      ;(pool as unknown as { query: typeof query }).query = (q) => { order.push("statement"); return query(q) }
+      const key = `rl:test:${Ids.randomToken()}`
+      // As two requests handled in one turn do: each charges, then goes on (e.g. to call the bot) a few ticks later.
+      const first = counts.count({ key, durationMs: 60_000 })
+      await Promise.resolve()
+      await Promise.resolve()
+      order.push("other work")
+      const second = counts.count({ key, durationMs: 60_000 })
+      expect((await Promise.all([first, second])).map((c) => c.points)).toEqual([1, 2])
+      expect(order).toEqual(["other work", "statement"])
+    }))
+
   it.live("restarts a key's window once it has ended", () =>
     withPool(async (pool) => {
       const counts = make(pool)
