@@ -6,7 +6,6 @@ import { UndiciHttpClient } from "@chatbot-node/adapters/http"
 import { AdminTokens, Metrics, OriginPolicy, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { LocalBotGateway } from "@chatbot-node/adapters/localbot"
 import { Database, PgAdminDirectory, PgConversationStore, PgShopDirectory } from "@chatbot-node/adapters/postgres"
-import { FetchHttpClient } from "@effect/platform"
 import { Config, Effect, Layer, Option } from "effect"
 import * as ServerConfigModule from "./Config.js"
 import { ServerConfig } from "./Config.js"
@@ -53,7 +52,7 @@ export const OriginPolicyLive = Layer.unwrapEffect(
 export const CatalogLive = Layer.unwrapEffect(Effect.map(ServerConfig, (s) =>
   Option.match(s.evershop ?? Option.none(), {
     onNone: () => Layer.merge(DemoCatalog.layer({ baseUrl: s.publicUrl }), CatalogInvalidation.disabled),
-    onSome: (e) => EverShopCatalog.layer({ url: e.url, publicUrl: e.publicUrl, secret: e.secret, cacheTtl: e.cacheTtl }).pipe(Layer.provide(FetchHttpClient.layer))
+    onSome: (e) => EverShopCatalog.layer({ url: e.url, publicUrl: e.publicUrl, secret: e.secret, cacheTtl: e.cacheTtl }).pipe(Layer.provide(UndiciHttpClient.layer))
   })))
 
 /** Stores on the database, with the shop directory serving default settings to unconfigured shops, its reads cached a few seconds. */

@@ -1,6 +1,6 @@
 import { Ids, Product, ProductCatalog } from "@chatbot-node/domain"
 import { CatalogInvalidation, EverShopCatalog } from "@chatbot-node/adapters/catalog/evershop"
-import { FetchHttpClient } from "@effect/platform"
+import { UndiciHttpClient } from "@chatbot-node/adapters/http"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Layer, Option, Redacted } from "effect"
 import { start, type EverShopStandIn } from "./EverShopStandIn.js"
@@ -14,7 +14,7 @@ const withShop = <A, E>(
 ) =>
   Effect.scoped(Effect.gen(function*() {
     const standIn = yield* start
-    const layer = EverShopCatalog.layer({ url: standIn.url, cacheTtl: 0, timeout: "1 second", ...options }).pipe(Layer.provide(FetchHttpClient.layer))
+    const layer = EverShopCatalog.layer({ url: standIn.url, cacheTtl: 0, timeout: "1 second", ...options }).pipe(Layer.provide(UndiciHttpClient.layer))
     return yield* Effect.provide(body(standIn), layer)
   }))
 
@@ -128,7 +128,7 @@ describe("EverShopCatalog against a stand-in storefront GraphQL over HTTP", () =
 
   it.live("fails with CatalogError when the shop is unreachable", () =>
     Effect.gen(function*() {
-      const layer = EverShopCatalog.layer({ url: "http://127.0.0.1:9", cacheTtl: 0 }).pipe(Layer.provide(FetchHttpClient.layer))
+      const layer = EverShopCatalog.layer({ url: "http://127.0.0.1:9", cacheTtl: 0 }).pipe(Layer.provide(UndiciHttpClient.layer))
       const error = yield* Effect.flip(Effect.provide(search({ keyword: "cup" }), layer))
       expect(error._tag).toBe("CatalogError")
       expect(error.message).toMatch(/unreachable/)
