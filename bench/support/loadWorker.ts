@@ -1,7 +1,9 @@
 /**
- * The load generator, run as its own process (`runLoad`): chat streams over SSE, Socket.io or
- * straight from the Coze simulator, or idle SSE streams / sockets held open until told to close.
- * Reads a JSON spec from argv[2]; prints `READY <n>` (idle modes) and `RESULT <json>` on stdout.
+ * The load generator, run as its own process (`runStreams`, `holdIdle`): chat streams over SSE,
+ * Socket.io or straight from the Coze simulator, or idle SSE streams / sockets held open until told
+ * to close. Reads a JSON spec from argv[2]; prints `READY <n>` (idle modes) and `RESULT <json>` on
+ * stdout. With `serve` instead, it runs stream specs read from stdin, one per line, for as long as
+ * stdin is open.
  * Sends only to 127.0.0.1.
  */
 import { Effect, Redacted } from "effect"
@@ -209,7 +211,19 @@ const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
   return { open: sockets.length }
 }
 
-const spec = JSON.parse(process.argv[2]!) as LoadSpec
-const result = spec.mode === "streams" ? await streams(spec) : spec.mode === "idle-sse" ? await idleSse(spec) : await idleSocket(spec)
-// Exit once the line is out: a pipe is written asynchronously, and a long result would be cut short.
-process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
+if (process.argv[2] === "serve") {
+  // Stream runs one after another, each spec a stdin line, each answered `RESULT <n> <json>`: one
+  // process for a whole bench (starting one with tsx takes about a second, more than a short run).
+  let n = 0
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line.trim() === "") continue
+    const result = await streams(JSON.parse(line) as Extract<LoadSpec, { mode: "streams" }>)
+    process.stdout.write(`RESULT ${n++} ${JSON.stringify(result)}\n`)
+  }
+  process.exit(0)
+} else {
+  const spec = JSON.parse(process.argv[2]!) as LoadSpec
+  const result = spec.mode === "streams" ? await streams(spec) : spec.mode === "idle-sse" ? await idleSse(spec) : await idleSocket(spec)
+  // Exit once the line is out: a pipe is written asynchronously, and a long result would be cut short.
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
+}
