@@ -1,7 +1,7 @@
 import { FetchHttpClient, HttpClient, HttpClientRequest, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Option, Stream } from "effect"
-import { createServer } from "node:http"
+import { createServer, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import * as ResponseBody from "../../src/coze/ResponseBody.js"
 import * as UndiciHttpClient from "../../src/http/UndiciHttpClient.js"
@@ -28,18 +28,24 @@ const readAll = (read: ResponseBody.BodyRead) =>
     }
   })
 
+/** A server answering an event stream: `first` at once, then `later(res)` after `afterMs`; the URL of its scoped client's response. */
+const openEvents = (first: string, afterMs: number, later: (res: ServerResponse) => void) =>
+  Effect.gen(function*() {
+    const url = yield* serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" })
+      res.write(first)
+      setTimeout(() => later(res), afterMs)
+    })
+    const client = HttpClient.withScope(yield* HttpClient.HttpClient)
+    return yield* client.execute(HttpClientRequest.get(url))
+  })
+
 describe("ResponseBody.reader", () => {
   // The server's client (undici) and the platform's fetch client: both are read without a stream's run.
   for (const [name, clientLayer] of [["undici", UndiciHttpClient.layer], ["fetch", FetchHttpClient.layer]] as const) {
     it.live(`reads a scoped ${name} client's response (as CozeHttp.sse opens one) straight from the client, to the end`, () =>
       Effect.gen(function*() {
-        const url = yield* serve((_req, res) => {
-          res.writeHead(200, { "content-type": "text/event-stream" })
-          res.write("data: one\n\n")
-          setTimeout(() => res.end("data: two\n\n"), 20)
-        })
-        const client = HttpClient.withScope(yield* HttpClient.HttpClient)
-        const response = yield* client.execute(HttpClientRequest.get(url))
+        const response = yield* openEvents("data: one\n\n", 20, (res) => res.end("data: two\n\n"))
         // The fast path rests on the client keeping its own response: an upgrade that drops it shows here.
         expect(ResponseBody.readsDirectly(response)).toBe(true)
         expect(yield* readAll(yield* ResponseBody.reader(response))).toBe("data: one\n\ndata: two\n\n")
@@ -47,13 +53,7 @@ describe("ResponseBody.reader", () => {
 
     it.live(`fails a ${name} read as the platform's ResponseError when the connection drops mid-body`, () =>
       Effect.gen(function*() {
-        const url = yield* serve((_req, res) => {
-          res.writeHead(200, { "content-type": "text/event-stream" })
-          res.write("data: first\n\n")
-          setTimeout(() => res.socket?.destroy(), 50)
-        })
-        const client = HttpClient.withScope(yield* HttpClient.HttpClient)
-        const response = yield* client.execute(HttpClientRequest.get(url))
+        const response = yield* openEvents("data: first\n\n", 50, (res) => res.socket?.destroy())
         const error = yield* Effect.flip(readAll(yield* ResponseBody.reader(response)))
         expect(error).toMatchObject({ _tag: "ResponseError", reason: "Decode" })
       }).pipe(Effect.scoped, Effect.provide(clientLayer)))
@@ -61,13 +61,7 @@ describe("ResponseBody.reader", () => {
 
   it.live("an undici read stopped while it waits leaves the body as it was: the next read gets what came meanwhile", () =>
     Effect.gen(function*() {
-      const url = yield* serve((_req, res) => {
-        res.writeHead(200, { "content-type": "text/event-stream" })
-        res.write("data: one\n\n")
-        setTimeout(() => res.end("data: two\n\n"), 100)
-      })
-      const client = HttpClient.withScope(yield* HttpClient.HttpClient)
-      const response = yield* client.execute(HttpClientRequest.get(url))
+      const response = yield* openEvents("data: one\n\n", 100, (res) => res.end("data: two\n\n"))
       const read = yield* ResponseBody.reader(response)
       expect(Option.map(yield* read, (pieces) => Buffer.concat(pieces).toString())).toEqual(Option.some("data: one\n\n"))
       const body = UndiciHttpClient.undiciResponseOf(response)!.body
