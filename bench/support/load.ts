@@ -19,7 +19,7 @@ const streamServer = () => {
   const hold = (on: boolean) => { for (const pipe of [p.child, ...pipes]) if (on) pipe.ref(); else pipe.unref() }
   hold(false)
   const waiting: Array<(line: string) => void> = []
-  createInterface({ input: p.child.stdout! }).on("line", (line) => { if (line.startsWith("RESULT ")) waiting.shift()?.(line.replace(/^RESULT \d+ /, "")) })
+  createInterface({ input: p.child.stdout! }).on("line", (line) => { if (line.startsWith("RESULT ")) waiting.shift()?.(line.slice("RESULT ".length)) })
   p.child.once("exit", (code) => { for (const w of waiting.splice(0)) w(JSON.stringify({ exited: code, output: p.output().slice(-2000) })) })
   server = {
     send: (spec) => new Promise<string>((resolve) => {

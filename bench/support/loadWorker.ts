@@ -212,13 +212,12 @@ const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
 }
 
 if (process.argv[2] === "serve") {
-  // Stream runs one after another, each spec a stdin line, each answered `RESULT <n> <json>`: one
+  // Stream runs one after another, each spec a stdin line, each answered with its `RESULT` line: one
   // process for a whole bench (starting one with tsx takes about a second, more than a short run).
-  let n = 0
   for await (const line of createInterface({ input: process.stdin })) {
     if (line.trim() === "") continue
     const result = await streams(JSON.parse(line) as Extract<LoadSpec, { mode: "streams" }>)
-    process.stdout.write(`RESULT ${n++} ${JSON.stringify(result)}\n`)
+    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
   }
   process.exit(0)
 } else {

@@ -114,10 +114,11 @@ export const make = (dispatcher: Dispatcher): HttpClient.HttpClient =>
       )))
 
 /**
- * `HttpClient` on undici, its connections pooled by one `Agent` (destroyed with the layer: nothing waits on a request still open). Node's
- * `fetch` is undici too, behind the WHATWG Fetch layer: going to undici's `request` straight spends
- * about a third of fetch's CPU per request (bench/results/gateway.md), and reads a body as a Node
- * `Readable` rather than a web stream. Keep-alive as fetch's: an idle connection stays about 4 s.
+ * `HttpClient` on undici, its connections pooled by one `Agent` (destroyed with the layer: nothing
+ * waits on a request still open). Node's `fetch` is undici too, behind the WHATWG Fetch layer: going
+ * to undici's `request` straight spends about a third of fetch's CPU per request, and reads a body as
+ * a Node `Readable` rather than a web stream (docs/performance.md, session 10). Keep-alive as
+ * fetch's: an idle connection stays about 4 s.
  */
 export const layer: Layer.Layer<HttpClient.HttpClient> = Layer.scoped(
   HttpClient.HttpClient,
