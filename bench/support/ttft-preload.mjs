@@ -28,7 +28,7 @@ http.Server.prototype.emit = function (event, req, res) {
   return origEmit.apply(this, arguments)
 }
 subscribe("undici:request:create", ({ request }) => {
-  if (String(request.path).includes("/v3/chat") && lastRequest > 0) appendFileSync(log, `toRequest ${(performance.now() - lastRequest).toFixed(2)}\n`)
+  if (String(request.path).includes("/v3/chat") && lastRequest > 0) { appendFileSync(log, `toRequest ${(performance.now() - lastRequest).toFixed(2)}\n`); lastRequest = 0 }
 })
 // The server's undici (the adapters' dependency); its body class is not exported, so reached by path.
 const require = createRequire(new URL("../../packages/adapters/package.json", import.meta.url))
