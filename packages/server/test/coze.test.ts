@@ -111,3 +111,37 @@ describe("the server against the Coze simulator", () => {
     expect((((await again.json()) as any).bots as Array<{ id: string }>).map((b) => b.id)).toContain(bot.id)
   })
 })
+
+describe("the server against the Coze simulator with an OAuth JWT app", () => {
+  let jwtServer: Awaited<ReturnType<typeof startServer>>
+  beforeAll(async () => {
+    jwtServer = await startServer({
+      COZE_BASE_URL: sim.url,
+      COZE_CLIENT_ID: sim.oauth.clientId,
+      COZE_PUBLIC_KEY: sim.oauth.kid,
+      COZE_PRIVATE_KEY: sim.oauth.privateKeyPem,
+      COZE_AUDIENCE: sim.audience,
+      COZE_BOT_ID: sim.bots.plain
+    })
+  })
+  afterAll(() => jwtServer.stop())
+
+  it("gets a new visitor's Coze token while they write, so their first message waits for no exchange", async () => {
+    const send = (path: string, body: unknown, token?: string) =>
+      fetch(`${jwtServer.url}${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(token === undefined ? {} : { Authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body)
+      })
+    const session = (await (await send("/api/visitor/session", { shopId: "shop-j" })).json()) as { token: string; visitorId: string }
+    await expect.poll(() => sim.stats.sessionNames.filter((name) => name === session.visitorId).length).toBe(1)
+    expect((await send("/api/visitor/typing", {}, session.token)).status).toBe(204)
+    const requests = sim.stats.requests.length
+    const reply = await send("/api/coze/chat", { shopId: "shop-j", message: "hello" }, session.token)
+    expect(reply.status).toBe(200)
+    expect(((await reply.json()) as any).status).toBe("complete")
+    // The chat and what follows it (the conversation's messages), no token exchange.
+    expect(sim.stats.requests.slice(requests).map((r) => r.path)).not.toContain("/api/permission/oauth2/token")
+    expect(sim.stats.sessionNames.filter((name) => name === session.visitorId)).toHaveLength(1)
+  })
+})

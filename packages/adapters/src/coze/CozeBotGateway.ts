@@ -44,7 +44,8 @@ export const make = (
       run: (turn, onEvents) => (poll ? pollTurn(deps, turn, onEvents) : streamTurn(deps, turn, onEvents)),
       submitToolOutputs: (outputs, onEvents) => (poll ? pollToolOutputs(deps, outputs, onEvents) : streamToolOutputs(deps, outputs, onEvents)),
       cancel: (conversationId, chatId) => cancelChat(deps, "", conversationId, chatId),
-      prepare: http.warm,
+      // The visitor's token first (an exchange also opens the connection), then the connection if it is still cold.
+      prepare: (visitorId) => Effect.zipRight(auth.prepare(visitorId), http.warm),
       listBots: bots.listBots,
       createBot: bots.createBot,
       getBot: bots.getBot,

@@ -37,7 +37,7 @@ export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> =
     const visitorId = Ids.VisitorId.make(`${tokenVisitorPrefix}${Ids.randomToken()}`)
     const issued = yield* (yield* VisitorTokens).issue({ shopId: shop.value.id, visitorId })
     // A new visitor's first message follows: the bot gets ready for it meanwhile.
-    yield* (yield* Chat).prepare
+    yield* (yield* Chat).prepare(visitorId)
     ctx.status = 201
     ctx.set("Cache-Control", "no-store")
     ctx.body = { token: issued.token, tokenType: "Bearer", expiresAt: issued.expiresAt.toISOString(), shopId: shop.value.id, visitorId }
@@ -46,14 +46,14 @@ export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> =
 /**
  * `POST /api/visitor/typing {shopId?, userId?}` (the visitor's token, or an anonymous id as for a
  * message): the visitor is writing, so the bot gets ready for the message (`Chat.prepare`: a cold
- * connection to Coze is opened again). 204; the widget sends it at most every few seconds while typing.
+ * connection to Coze is opened again, the visitor's Coze token fetched or renewed). 204; the widget sends it at most every few seconds while typing.
  */
 export const typing = (bodyLimitBytes: number): Handler<VisitorRoutesR> => (ctx) =>
   Effect.gen(function*() {
     const locale = requestLocale(ctx)
     const body = yield* decodeBody(TypingBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
-    yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
-    yield* (yield* Chat).prepare
+    const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
+    yield* (yield* Chat).prepare(visitor.visitorId)
     ctx.status = 204
   })
 

@@ -90,7 +90,7 @@ export const make = (options: LocalBotOptions = {}): BotGateway.Service => {
     submitToolOutputs: () =>
       Effect.fail(new Errors.BotGatewayError({ reason: "bad_request", message: "the demo bot asks for no tool outputs" })),
     cancel: () => Effect.void,
-    prepare: Effect.void,
+    prepare: () => Effect.void,
     listBots: Effect.succeed([demoBot]),
     createBot: () => Effect.fail(new Errors.BotGatewayError({ reason: "permission", message: "the demo bot cannot create bots" }))
   }

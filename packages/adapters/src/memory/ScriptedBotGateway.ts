@@ -54,7 +54,7 @@ export const make = (script: Script) => {
         onEvents
       ),
     cancel: () => Effect.sync(() => { cancels++ }),
-    prepare: Effect.sync(() => { prepares++ }),
+    prepare: () => Effect.sync(() => { prepares++ }),
     listBots: Effect.succeed([new Bot.Bot({ id: Ids.BotId.make("scripted"), name: "Scripted bot", provider: "demo" })]),
     createBot: (bot) => Effect.succeed(new Bot.Bot({ id: Ids.BotId.make("scripted"), name: bot.name, provider: "demo" }))
   }

@@ -128,7 +128,7 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
       Effect.gen(function*() {
         const body = yield* decode(RealtimeEvents.TypingPayload, payload)
         if (!session.follows(body.conversationId)) return yield* new SocketRefusal({ code: "not_found", message: "Not a conversation of this chat." })
-        if (body.typing) yield* (yield* Chat).prepare
+        if (body.typing) yield* (yield* Chat).prepare(visitor.visitorId)
         const event = new ChatEvent.Typing({ conversationId: body.conversationId, from: "visitor", typing: body.typing })
         agents.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))
         socket.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))

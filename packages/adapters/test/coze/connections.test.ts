@@ -1,10 +1,12 @@
-import { BotGateway } from "@chatbot-node/domain"
+import { BotGateway, Ids } from "@chatbot-node/domain"
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect } from "effect"
 import { type AddressInfo, connect, createServer, type Socket } from "node:net"
 import { collect, gatewayLayer, patOptions, turn, useSimulator } from "./support.js"
 
 const sim = useSimulator()
+
+const visitor = Ids.VisitorId.make("visitor-1")
 
 const healthChecks = () => sim().stats.requests.filter((r) => r.method === "GET" && r.path === "/health").length
 
@@ -50,25 +52,25 @@ describe("Coze gateway: its connections (kept in the pool after a chat, warmed b
     Effect.gen(function*() {
       const gateway = yield* BotGateway
       const before = healthChecks()
-      yield* gateway.prepare
+      yield* gateway.prepare(visitor)
       expect(healthChecks()).toBe(before + 1)
       // Warm now: a second visitor typing right after sends nothing.
-      yield* gateway.prepare
+      yield* gateway.prepare(visitor)
       expect(healthChecks()).toBe(before + 1)
       yield* Effect.sleep(Duration.millis(250))
       // A chat keeps it warm as well: prepare right after one sends nothing.
       yield* collect(turn(sim().bots.plain, "Hello"))
-      yield* gateway.prepare
+      yield* gateway.prepare(visitor)
       expect(healthChecks()).toBe(before + 1)
       yield* Effect.sleep(Duration.millis(250))
-      yield* gateway.prepare
+      yield* gateway.prepare(visitor)
       expect(healthChecks()).toBe(before + 2)
     }).pipe(Effect.provide(gatewayLayer(patOptions(sim(), { warmAfter: "200 millis" })))))
 
   it.live("never fails, even when Coze cannot be reached", () =>
     Effect.gen(function*() {
       const gateway = yield* BotGateway
-      yield* gateway.prepare
+      yield* gateway.prepare(visitor)
     }).pipe(Effect.provide(gatewayLayer(patOptions(sim(), { baseUrl: "http://127.0.0.1:9", requestTimeout: "2 seconds" })))))
 
   it.live("a streamed chat leaves its connection in the pool: three chats in a row open one connection", () =>
@@ -101,7 +103,7 @@ describe("Coze gateway: its connections (kept in the pool after a chat, warmed b
         relay.dropAll()
         yield* Effect.sleep(Duration.millis(300))
         const warmed = relay.connections()
-        yield* gateway.prepare
+        yield* gateway.prepare(visitor)
         expect(relay.connections()).toBe(warmed + 1)
         // The connection is back in the pool a moment after the answer's body is read (a visitor types for seconds).
         yield* Effect.sleep(Duration.millis(20))

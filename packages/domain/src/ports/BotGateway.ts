@@ -53,11 +53,11 @@ export declare namespace BotGateway {
     readonly submitToolOutputs: <E>(outputs: ToolOutputs, onEvents: BotEventSink<E>) => Effect.Effect<void, BotGatewayError | E>
     readonly cancel: (upstreamConversationId: string, chatId: string) => Effect.Effect<void, BotGatewayError>
     /**
-     * A visitor is about to write (typing, opening the chat): gets ready so that the next `run`
-     * answers sooner, e.g. opens the connection to the platform when it has gone cold. Best effort:
-     * never fails; cheap when there is nothing to do.
+     * A visitor is about to write (typing, opening the chat): gets ready so that their next `run`
+     * answers sooner, e.g. opens the connection to the platform when it has gone cold, or gets the
+     * visitor's access token. Best effort: never fails; cheap when there is nothing to do.
      */
-    readonly prepare: Effect.Effect<void>
+    readonly prepare: (visitorId: VisitorId) => Effect.Effect<void>
     readonly listBots: Effect.Effect<ReadonlyArray<Bot>, BotGatewayError>
     readonly createBot: (bot: NewBot) => Effect.Effect<Bot, BotGatewayError>
   }

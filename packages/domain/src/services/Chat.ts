@@ -370,9 +370,10 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
 
     /**
      * A visitor is about to write (typing, opening the chat): the bot platform gets ready for the
-     * message (`BotGateway.prepare`, e.g. a cold connection opened again) in the background.
+     * visitor's message (`BotGateway.prepare`, e.g. a cold connection opened again, the visitor's
+     * access token fetched) in the background.
      */
-    const prepare = Effect.asVoid(Effect.forkIn(gateway.prepare, scope))
+    const prepare = (visitorId: VisitorId) => Effect.asVoid(Effect.forkIn(gateway.prepare(visitorId), scope))
 
     return { send, follow, cancelConversation, activeTurns, awaitIdle, prepare } as const
   })
