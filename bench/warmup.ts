@@ -10,7 +10,9 @@
  * warm-up threshold, then the proxy drops the idle connection), then a message (cold); again, with a
  * typing ping 300 ms before the message (warmed); then a message right after the last (the connection
  * in the pool: the baseline). The threshold is 1 s here (COZE_WARM_AFTER; 3 s by default) to keep the
- * bench short: the quiet spell only has to be longer. Needs openssl.
+ * bench short: the quiet spell only has to be longer. Then the same server with Coze's OAuth JWT app
+ * (a token per visitor): a new visitor's first message over a warm connection, with and without the
+ * typing ping (which gets the visitor's token meanwhile) 300 ms before. Needs openssl.
  * Run: npm run build && npm run bench:warmup. Writes bench/results/warmup.{json,md}.
  */
 import { execFileSync } from "node:child_process"
@@ -52,9 +54,10 @@ const tell = async (line: string, answer: string) => {
 }
 
 const databaseUrl = await benchDatabase("chatbot_bench_warmup", { fresh: true })
-const server = await startServer(serverEnv(nextPort(), dir, {
-  ...sim.env(), COZE_BASE_URL: link.url, COZE_WARM_AFTER: `${warmAfterMs} millis`, NODE_EXTRA_CA_CERTS: cert, ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl })
+const serverFor = (coze: Record<string, string>) => startServer(serverEnv(nextPort(), dir, {
+  ...coze, COZE_BASE_URL: link.url, COZE_WARM_AFTER: `${warmAfterMs} millis`, NODE_EXTRA_CA_CERTS: cert, ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl })
 }))
+let server = await serverFor(sim.env())
 
 let visitor = 0
 /** One message from a new visitor; its time to first token and the connections to the proxy it opened. */
@@ -101,11 +104,23 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 await stopProcess(server.child)
+
+// The OAuth JWT app: every message from a new visitor, over a warm connection (a message right before it).
+server = await serverFor(sim.jwtEnv())
+for (let i = 0; i < 6; i++) await message()
+const oauth = { exchanging: [] as Array<number>, typed: [] as Array<number> }
+for (let r = 0; r < rounds * 2; r++) {
+  oauth.exchanging.push((await message()).ttft)
+  oauth.typed.push((await message(300)).ttft)
+}
+await stopProcess(server.child)
 await stopProcess(linkProcess.child)
 await sim.stop()
 rmSync(dir, { recursive: true, force: true })
 
 const p50 = (xs: Array<number>) => round(percentile(xs, 50))
+/** A difference with its sign: +1.4, -2.3. */
+const signed = (x: number) => (x >= 0 ? `+${x}` : `${x}`)
 const rows = (["cold", "warmed", "warm"] as const).map((name) => ({
   name,
   what: { cold: "after a quiet spell (no call to Coze for a while, the proxy's connection gone)", warmed: "after a quiet spell, the visitor typing 300 ms before sending", warm: "right after another message (connection in the pool)" }[name],
@@ -115,16 +130,30 @@ const rows = (["cold", "warmed", "warm"] as const).map((name) => ({
   overWarmP50: round(p50(samples[name]) - p50(samples.warm)),
   connectionsPerMessage: round(opened[name] / samples[name].length, 2)
 }))
+const oauthRows = (["exchanging", "typed"] as const).map((name) => ({
+  name,
+  what: { exchanging: "OAuth app: a new visitor's first message (their token exchanged on the way)", typed: "OAuth app: a new visitor's first message, the visitor typing 300 ms before sending (their token got meanwhile)" }[name],
+  messages: oauth[name].length,
+  ttftP50: p50(oauth[name]),
+  ttftP99: round(percentile(oauth[name], 99)),
+  overWarmP50: round(p50(oauth[name]) - p50(samples.warm))
+}))
 const cold = rows[0]!
 const warmed = rows[1]!
+const [exchanging, typed] = oauthRows as [typeof oauthRows[0], typeof oauthRows[0]]
 const figures: Array<Figure> = [
-  { figure: `warm-up: TTFT p50 of a message after a quiet spell, HTTPS proxy at ${rttMs} ms RTT, visitor typing first`, value: `${warmed.ttftP50} ms (+${warmed.overWarmP50} over a warm connection)`, baseline: `${cold.ttftP50} ms without typing (+${cold.overWarmP50})`, ratio: ratio(warmed.ttftP50, cold.ttftP50), target: "–", met: null }
+  { figure: `warm-up: TTFT p50 of a message after a quiet spell, HTTPS proxy at ${rttMs} ms RTT, visitor typing first`, value: `${warmed.ttftP50} ms (${signed(warmed.overWarmP50)} over a warm connection)`, baseline: `${cold.ttftP50} ms without typing (${signed(cold.overWarmP50)})`, ratio: ratio(warmed.ttftP50, cold.ttftP50), target: "–", met: null },
+  { figure: `warm-up: TTFT p50 of a new visitor's first message with Coze's OAuth app, HTTPS proxy at ${rttMs} ms RTT, visitor typing first`, value: `${typed.ttftP50} ms (${signed(typed.overWarmP50)} over a PAT message on a warm connection)`, baseline: `${exchanging.ttftP50} ms without typing (${signed(exchanging.overWarmP50)})`, ratio: ratio(typed.ttftP50, exchanging.ttftP50), target: "–", met: null }
 ]
-write(root, "warmup", "npm run bench:warmup", { rttMs, rounds, rows }, [{
+write(root, "warmup", "npm run bench:warmup", { rttMs, rounds, rows, oauthRows }, [{
   title: `One message at a time through the server (SSE, ${databaseUrl === undefined ? "PGlite" : "PostgreSQL"}) to the paced simulator behind an HTTPS proxy at ${rttMs} ms round trip, ms`,
   headers: ["message", "messages", "TTFT p50", "TTFT p99", "p50 over a warm connection", "connections opened per message"],
-  rows: rows.map((r) => [r.what, r.messages, r.ttftP50, r.ttftP99, r.overWarmP50, r.connectionsPerMessage])
+  rows: [
+    ...rows.map((r) => [r.what, r.messages, r.ttftP50, r.ttftP99, r.overWarmP50, r.connectionsPerMessage]),
+    ...oauthRows.map((r) => [r.what, r.messages, r.ttftP50, r.ttftP99, r.overWarmP50, "–"])
+  ]
 }], figures, [
   `A message after a quiet spell pays ${cold.overWarmP50} ms more than one over a warm connection (a new TCP and TLS handshake: about ${2 * rttMs} ms at this round trip, plus the handshake's CPU); when the visitor's typing warmed the connection first, ${warmed.overWarmP50} ms.`,
+  `With the OAuth app, a new visitor's first message pays their token exchange (a round trip to Coze through the proxy and the JWT's signature): ${exchanging.overWarmP50} ms over a warm PAT message; when their typing got the token first, ${typed.overWarmP50} ms.`,
   "The round trip is an assumption (a server on Fly to the nearest Cloudflare edge is a few to tens of ms); the handshake's cost grows with it, the warmed message's does not."
 ])

@@ -8,7 +8,13 @@ export type Pace = { readonly firstTokenMs: number; readonly tokensPerSecond: nu
 /** Starts the Coze simulator as a child process. */
 export const startSim = async () => {
   const p = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/simProcess.ts")])
-  const info = JSON.parse((await waitFor(p, /^SIM (.*)$/m))[1]!) as { url: string; pat: string; plainBotId: string; longBotId: string }
+  const info = JSON.parse((await waitFor(p, /^SIM (.*)$/m))[1]!) as {
+    url: string
+    pat: string
+    plainBotId: string
+    longBotId: string
+    oauth: { clientId: string; kid: string; privateKeyPem: string; audience: string }
+  }
   let paced = 0
   return {
     ...info,
@@ -20,6 +26,15 @@ export const startSim = async () => {
     },
     /** The server's environment for Coze mode against this simulator. */
     env: (bot: "plain" | "long" = "plain"): Record<string, string> => ({ COZE_BOT_ID: bot === "long" ? info.longBotId : info.plainBotId, COZE_API_TOKEN: info.pat, COZE_BASE_URL: info.url }),
+    /** The same with the OAuth JWT app: a token exchanged per visitor. */
+    jwtEnv: (): Record<string, string> => ({
+      COZE_BOT_ID: info.plainBotId,
+      COZE_BASE_URL: info.url,
+      COZE_CLIENT_ID: info.oauth.clientId,
+      COZE_PUBLIC_KEY: info.oauth.kid,
+      COZE_PRIVATE_KEY: info.oauth.privateKeyPem,
+      COZE_AUDIENCE: info.oauth.audience
+    }),
     stop: () => stopProcess(p.child)
   }
 }
