@@ -1,5 +1,5 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Chat, ConversationStore, Handoff, History, Ids } from "@chatbot-node/domain"
+import { Chat, type ChatEvent, ConversationStore, Handoff, History, Ids, RealtimeHub } from "@chatbot-node/domain"
 import type { Turn } from "@chatbot-node/domain"
 import { Chunk, Effect, Option, Stream } from "effect"
 import { agent, alice, bob, foreignAgent, makeWorld, shopId } from "./support/world.js"
@@ -56,6 +56,24 @@ describe("Handoff", () => {
       expect((yield* Effect.flip(handoff.takeOver(foreignAgent, id)))._tag).toBe("ConversationNotFound")
       expect((yield* Effect.flip(handoff.requestHuman(shopId, bob, id)))._tag).toBe("ConversationNotFound")
     }).pipe(Effect.provide(makeWorld().layer)))
+
+  it.effect("tells everyone following a conversation who is typing: its visitor, or staff of its shop; no one else", () =>
+    Effect.gen(function*() {
+      const chat = yield* Chat
+      const handoff = yield* Handoff
+      const hub = yield* RealtimeHub
+      const turn = yield* chat.send({ shopId, visitorId: alice, text: "hi" })
+      yield* finish(turn)
+      const id = turn.conversation.id
+      const heard: Array<ChatEvent.ChatEvent> = []
+      yield* hub.subscribeConversation(id, (event) => { heard.push(event) })
+      yield* handoff.typing({ _tag: "Visitor", shopId, visitorId: alice }, id, true)
+      yield* handoff.typing({ _tag: "Staff", admin: agent }, id, true)
+      yield* handoff.typing({ _tag: "Visitor", shopId, visitorId: alice }, id, false)
+      expect((yield* Effect.flip(handoff.typing({ _tag: "Visitor", shopId, visitorId: bob }, id, true)))._tag).toBe("ConversationNotFound")
+      expect((yield* Effect.flip(handoff.typing({ _tag: "Staff", admin: foreignAgent }, id, true)))._tag).toBe("ConversationNotFound")
+      expect(heard.map((e) => e._tag === "typing" ? `${e.from}:${e.typing}` : e._tag)).toEqual(["visitor:true", "agent:true", "visitor:false"])
+    }).pipe(Effect.scoped, Effect.provide(makeWorld().layer)))
 
   it.effect("a closed conversation reopens with the bot when the visitor writes again", () =>
     Effect.gen(function*() {

@@ -2,7 +2,7 @@ import { Handoff, type Chat, type ConversationStore, type History, type Realtime
 import type { AdminTokens, RateLimiter, VisitorTokens } from "@chatbot-node/adapters/koa"
 import { MemoryRealtimeHub } from "@chatbot-node/adapters/memory"
 import { PgRealtimeHub, RedisRealtimeHub } from "@chatbot-node/adapters/realtime"
-import { PgSocketAdapter, RedisSocketAdapter, SocketServer } from "@chatbot-node/adapters/socketio"
+import { SocketServer } from "@chatbot-node/adapters/socketio"
 import { Config, Effect, Layer, Option } from "effect"
 import { readFileSync } from "node:fs"
 import type { Server as HttpServer } from "node:http"
@@ -26,8 +26,8 @@ export type RealtimeR =
 /**
  * The RealtimeHub: with REDIS_URL, Redis pub/sub; else on PostgreSQL (DATABASE_URL) the
  * LISTEN/NOTIFY hub, so that every instance sees every conversation's events; else (the embedded
- * PGlite, one instance) in memory. The same precedence picks Socket.io's adapter (`attach`), so
- * that all of an instance's realtime traffic to the others goes one way.
+ * PGlite, one instance) in memory. All of an instance's realtime traffic to the others (typing
+ * included) goes this one way.
  */
 export const HubLive: Layer.Layer<RealtimeHub, never, ServerConfig> = Layer.unwrapEffect(
   Effect.map(ServerConfig, (s) =>
@@ -48,29 +48,23 @@ const socketSettings = Config.all({
 })
 
 /**
- * Socket.io on the server's HTTP server, for as long as the scope lasts: `/visitor` and `/agent`,
- * with Socket.io's Redis adapter when REDIS_URL is set, else PostgreSQL's when DATABASE_URL is. Put
- * it in the scope after the HTTP server's own finalizer, so that sockets are told to go before the
- * server waits for its connections to end.
+ * Socket.io on the server's HTTP server, for as long as the scope lasts: `/visitor` and `/agent`
+ * (their live events come from the `RealtimeHub`, which instances share). Put it in the scope after
+ * the HTTP server's own finalizer, so that sockets are told to go before the server waits for its
+ * connections to end.
  */
 export const attach = (http: HttpServer) =>
   Effect.gen(function*() {
     const settings = yield* ServerConfig
     const socket = yield* Effect.orDie(socketSettings)
     const runtime = yield* Effect.runtime<RealtimeR | Handoff>().pipe(Effect.provide(Handoff.Default))
-    const adapter = Option.isSome(settings.redisUrl)
-      ? yield* RedisSocketAdapter.make({ url: settings.redisUrl.value })
-      : Option.isSome(settings.databaseUrl)
-      ? yield* PgSocketAdapter.make({ url: settings.databaseUrl.value })
-      : undefined
     yield* SocketServer.make(http, runtime, {
       ownOrigin: new URL(settings.publicUrl).origin,
       openWhenUnconfigured: settings.nodeEnv !== "production",
       pingInterval: socket.pingIntervalMs,
       pingTimeout: socket.pingTimeoutMs,
       maxHttpBufferSize: socket.maxBytes,
-      rate: { capacity: socket.burst, perSecond: socket.perSecond },
-      adapter
+      rate: { capacity: socket.burst, perSecond: socket.perSecond }
     })
   })
 

@@ -38,7 +38,7 @@ describe("REDIS_URL pointing at a Redis that is not there (no Redis needed)", ()
     await watched.next((e) => e._tag === "done" && e.replyId === started.replyId)
 
     expect(server.child.exitCode).toBeNull()
-    for (const name of ["chatbot-node-socketio-pub", "chatbot-node-socketio-sub", "chatbot-node-realtime-pub", "chatbot-node-realtime-sub"]) {
+    for (const name of ["chatbot-node-realtime-pub", "chatbot-node-realtime-sub"]) {
       expect(server.output()).toContain(`redis (${name}) connection failed; reconnecting`)
     }
     const exited = new Promise<number | null>((resolve) => server!.child.once("exit", (code) => resolve(code)))

@@ -189,4 +189,49 @@ describe("Socket.io: the agent namespace and human handoff", () => {
     expect(await agent.emitWithAck("reply", { conversationId, text: "late" })).toMatchObject({ ok: false, error: { code: "forbidden" } })
     expect(await agent.emitWithAck("takeover", { conversationId: "not an id" })).toMatchObject({ ok: false, error: { code: "bad_request" } })
   }, 60_000)
+
+  it("a widget's visitor (HTTP and SSE) and a watching agent see each other type; another visitor's conversation is refused", async () => {
+    const shopId = "shop-typing"
+    const session = await visitorToken(server.url, shopId)
+    const auth = { "Content-Type": "application/json", Authorization: `Bearer ${session.token}` }
+    const chat = await fetch(`${server.url}/api/coze/chat`, { method: "POST", headers: auth, body: JSON.stringify({ shopId, message: "hello" }) })
+    const conversationId = ((await chat.json()) as { conversationId: string }).conversationId
+    // The widget's live feed of its conversation.
+    const feed = await fetch(`${server.url}/api/conversations/${conversationId}/events?shopId=${shopId}`, { headers: auth })
+    expect(feed.status).toBe(200)
+    const reader = feed.body!.getReader()
+    let text = ""
+    const feedTyping = async () => {
+      for (;;) {
+        const frame = text.split("\n\n").find((f) => f.startsWith("event: typing"))
+        if (frame !== undefined) return JSON.parse(/^data: (.*)$/m.exec(frame)![1]!)
+        const { value, done } = await reader.read()
+        if (done) throw new Error(`the feed ended: ${text}`)
+        text += new TextDecoder().decode(value)
+      }
+    }
+    const agent = track(await connect(server.url, "/agent", { token: await adminToken(server.url) }))
+    const watched = recorder(agent)
+    expect(await agent.emitWithAck("watch", { conversationId })).toMatchObject({ ok: true })
+
+    const visitorTyping = watched.next((e) => e._tag === "typing" && e.from === "visitor" && e.typing === true)
+    const typed = await fetch(`${server.url}/api/visitor/typing`, { method: "POST", headers: auth, body: JSON.stringify({ shopId, conversationId }) })
+    expect(typed.status).toBe(204)
+    expect(await visitorTyping).toMatchObject({ conversationId })
+
+    agent.emit("typing", { conversationId, typing: true })
+    // The visitor's own typing is not sent back to them: the first typing on their feed is the agent's.
+    expect(await feedTyping()).toEqual({ _tag: "typing", conversationId, from: "agent", typing: true })
+    await reader.cancel()
+
+    const other = await visitorToken(server.url, shopId)
+    const refused = await fetch(`${server.url}/api/visitor/typing`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${other.token}` },
+      body: JSON.stringify({ shopId, conversationId })
+    })
+    expect(refused.status).toBe(404)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(watched.events.filter((e) => e._tag === "typing" && e.from === "visitor")).toHaveLength(1)
+  }, 30_000)
 })

@@ -118,7 +118,7 @@ export const mount: Mount = (host, config) => {
     const now = Date.now()
     if (now - typedAt < 3000 || !online) return
     typedAt = now
-    void (state.token === undefined ? ensureSession() : api.typing(config.shopId)).catch(() => {})
+    void (state.token === undefined ? ensureSession() : api.typing(config.shopId, state.conversationId)).catch(() => {})
   }
   /** Forgets a token the server no longer accepts (expired, rotated secret), and its conversation. */
   const forget = () => {
@@ -313,6 +313,14 @@ export const mount: Mount = (host, config) => {
     }
   }
 
+  // An agent's typing shows until their message, or for a few seconds after each ping (sent every 2 s while they type).
+  let agentTypingTimer: ReturnType<typeof setTimeout> | undefined
+  const agentTyping = (on: boolean) => {
+    clearTimeout(agentTypingTimer)
+    view.setTyping(on)
+    if (on) agentTypingTimer = setTimeout(() => view.setTyping(false), 6000)
+  }
+
   /** Follows agents' messages and status changes while the conversation exists; reconnects after drops. */
   const followEvents = () => {
     if (events !== undefined || state.conversationId === undefined || state.token === undefined || !online) return
@@ -325,9 +333,11 @@ export const mount: Mount = (host, config) => {
         try {
           await api.events(conversationId, lastSeq, (_, e) => {
             attempt = 0
-            if (e._tag === "message") showMessage(e.message)
-            else if (e._tag === "status") setStatus(e.status)
-            else if (e._tag === "typing" && e.from === "agent") view.setTyping(e.typing)
+            if (e._tag === "message") {
+              if (e.message.role === "agent") agentTyping(false)
+              showMessage(e.message)
+            } else if (e._tag === "status") setStatus(e.status)
+            else if (e._tag === "typing" && e.from === "agent") agentTyping(e.typing)
           }, controller.signal)
         } catch (error) {
           if (error instanceof ApiError && error.failure.kind === "refused") break

@@ -61,7 +61,7 @@ const connect = (store: RateLimitStore) =>
           if (client.status === "ready") return resume(Effect.void)
           client.once("ready", () => resume(Effect.void))
         }).pipe(Effect.interruptible, Effect.timeout("3 seconds"), Effect.ignore)
-        return { client, close: Effect.promise(() => client.quit().catch(() => "")) }
+        return { client, close: Effect.asVoid(Effect.promise(() => client.quit().catch(() => ""))) }
       }
       case "postgres": {
         const pg = yield* Effect.promise(() => import("pg"))

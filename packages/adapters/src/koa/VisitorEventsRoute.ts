@@ -55,7 +55,7 @@ const openFeed = (ctx: Koa.Context) =>
         if (sent.has(event.message.id)) return
         sent.add(event.message.id)
         write(SseFrame.frame({ id: String(event.message.seq), event: "message", data: JSON.stringify(encodeEvent(event)) }))
-      } else if (event._tag === "status" || event._tag === "typing") {
+      } else if (event._tag === "status" || (event._tag === "typing" && event.from === "agent")) {
         write(SseFrame.frame({ event: event._tag, data: JSON.stringify(encodeEvent(event)) }))
       }
     }
@@ -72,7 +72,7 @@ const openFeed = (ctx: Koa.Context) =>
 /**
  * `GET /api/conversations/:id/events`: the visitor's live feed of their conversation as SSE:
  * `message` events (agents', system and finished bot messages, `id:` their seq) and `status`
- * changes (handoff), plus `typing`. Messages stored after `Last-Event-ID` (a seq) are replayed
+ * changes (handoff), plus agents' `typing`. Messages stored after `Last-Event-ID` (a seq) are replayed
  * first, so a reconnecting widget misses nothing; a heartbeat comment keeps proxies open.
  */
 export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<VisitorEventsR> => (ctx) =>

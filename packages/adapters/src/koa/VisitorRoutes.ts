@@ -1,4 +1,4 @@
-import { Chat, Errors, History, Ids, Message, ShopDirectory } from "@chatbot-node/domain"
+import { Chat, Errors, Handoff, History, Ids, Message, ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
 import { Effect, Option, Schema } from "effect"
 import type Koa from "koa"
@@ -10,11 +10,18 @@ import { checkOrigin, identify, tokenVisitorPrefix } from "./VisitorIdentity.js"
 import { VisitorTokens } from "./VisitorTokens.js"
 
 /** What the visitor routes need. */
-export type VisitorRoutesR = Chat | History | ShopDirectory | VisitorTokens | OriginPolicy
+export type VisitorRoutesR = Chat | Handoff | History | ShopDirectory | VisitorTokens | OriginPolicy
 
 const SessionBody = Schema.Struct({ shopId: Ids.ShopId })
 
-const TypingBody = Schema.Struct({ shopId: Schema.optional(Ids.ShopId), userId: Schema.optional(Schema.String) })
+const TypingBody = Schema.Struct({
+  shopId: Schema.optional(Ids.ShopId),
+  userId: Schema.optional(Schema.String),
+  /** The conversation the visitor writes in, whose agents are told; none before the first message. */
+  conversationId: Schema.optional(Ids.ConversationId),
+  /** False when the visitor stopped (cleared the box, sent); true by default. */
+  typing: Schema.optional(Schema.Boolean)
+})
 
 const MessagesQuery = Schema.Struct({
   shopId: Schema.optional(Ids.ShopId),
@@ -44,16 +51,20 @@ export const createSession = (bodyLimitBytes: number): Handler<VisitorRoutesR> =
   })
 
 /**
- * `POST /api/visitor/typing {shopId?, userId?}` (the visitor's token, or an anonymous id as for a
- * message): the visitor is writing, so the bot gets ready for the message (`Chat.prepare`: a cold
- * connection to Coze is opened again, the visitor's Coze token fetched or renewed). 204; the widget sends it at most every few seconds while typing.
+ * `POST /api/visitor/typing {shopId?, userId?, conversationId?, typing?}` (the visitor's token, or an
+ * anonymous id as for a message): the visitor is writing, so the bot gets ready for the message
+ * (`Chat.prepare`: a cold connection to Coze is opened again, the visitor's Coze token fetched or
+ * renewed), and agents following the visitor's conversation see them typing (`Handoff.typing`;
+ * another's conversation is 404). 204; the widget sends it at most every few seconds while typing.
  */
 export const typing = (bodyLimitBytes: number): Handler<VisitorRoutesR> => (ctx) =>
   Effect.gen(function*() {
     const locale = requestLocale(ctx)
     const body = yield* decodeBody(TypingBody, yield* readJson(ctx.req, { limit: bodyLimitBytes, locale }), locale)
     const visitor = yield* identify(ctx, { shopId: body.shopId, userId: body.userId }, locale)
-    yield* (yield* Chat).prepare(visitor.visitorId)
+    const typing = body.typing ?? true
+    if (typing) yield* (yield* Chat).prepare(visitor.visitorId)
+    if (body.conversationId !== undefined) yield* (yield* Handoff).typing({ _tag: "Visitor", shopId: visitor.shopId, visitorId: visitor.visitorId }, body.conversationId, typing)
     ctx.status = 204
   })
 

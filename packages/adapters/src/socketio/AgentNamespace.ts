@@ -5,7 +5,6 @@ import { AdminTokens } from "../koa/AdminTokens.js"
 import * as EncodedEvents from "./EncodedEvents.js"
 import { decode, SocketRefusal } from "./SocketAcks.js"
 import * as SocketSession from "./SocketSession.js"
-import { room } from "./VisitorNamespace.js"
 
 /** What the agent namespace needs from the application. */
 export type AgentR = AdminTokens | Handoff | History | RealtimeHub
@@ -41,7 +40,7 @@ const authenticate = (socket: Socket) =>
  * per shop, updated in real time; watching a conversation live (the bot's stream included); and
  * taking over, replying, handing back and closing through the Handoff use case.
  */
-export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Runtime<AgentR>, options: SocketSession.SessionOptions = {}) => {
+export const attach = (nsp: Namespace, runtime: Runtime.Runtime<AgentR>, options: SocketSession.SessionOptions = {}) => {
   nsp.use(SocketSession.middleware(runtime, authenticate))
   nsp.on("connection", (socket) => {
     const admin = (socket.data as { admin: Admin.Admin }).admin
@@ -52,7 +51,6 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
         `c:${conversationId}`,
         Effect.gen(function*() {
           yield* (yield* RealtimeHub).subscribeConversation(conversationId, (event) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) })
-          yield* Effect.acquireRelease(Effect.sync(() => socket.join(room(conversationId))), () => Effect.sync(() => socket.leave(room(conversationId))))
         })
       )
 
@@ -128,9 +126,7 @@ export const attach = (nsp: Namespace, visitors: Namespace, runtime: Runtime.Run
       Effect.gen(function*() {
         const body = yield* decode(RealtimeEvents.TypingPayload, payload)
         if (!session.follows(`c:${body.conversationId}`)) return yield* new SocketRefusal({ code: "not_found", message: "Watch the conversation first." })
-        const event = EncodedEvents.chatEvent(new ChatEvent.Typing({ conversationId: body.conversationId, from: "agent", typing: body.typing }))
-        visitors.to(room(body.conversationId)).emit("chat:event", event)
-        socket.to(room(body.conversationId)).emit("chat:event", event)
+        yield* (yield* Handoff).typing({ _tag: "Staff", admin }, body.conversationId, body.typing)
         return {}
       }))
   })

@@ -18,15 +18,14 @@ export interface SocketServerOptions extends SocketSession.SessionOptions {
   readonly pingTimeout?: Duration.DurationInput | undefined
   /** The largest message a client may send; 16 KB by default. */
   readonly maxHttpBufferSize?: number | undefined
-  /** Socket.io's adapter (e.g. PostgreSQL's) when several instances share rooms. */
-  readonly adapter?: ((nsp: any) => any) | undefined
 }
 
 /**
  * Attaches Socket.io (namespaces `/visitor` and `/agent`) to the given HTTP server as a scoped
  * resource: sockets are closed when the server's owner calls `closeAllConnections()` or when the
  * scope ends, whichever comes first; the HTTP server itself is left to its owner. Handlers run
- * through `runtime`.
+ * through `runtime`. Sockets are only ever sent to one by one, from the `RealtimeHub`'s
+ * subscriptions (shared by instances), so Socket.io needs no adapter of its own between instances.
  */
 export const make = (
   http: HttpServer,
@@ -40,13 +39,12 @@ export const make = (
         pingTimeout: Duration.toMillis(options.pingTimeout ?? "20 seconds"),
         maxHttpBufferSize: options.maxHttpBufferSize ?? 16 * 1024,
         cors: { origin: true, credentials: false },
-        serveClient: true,
-        ...(options.adapter === undefined ? {} : { adapter: options.adapter })
+        serveClient: true
       })
       const visitors = io.of("/visitor")
       const agents = io.of("/agent")
-      VisitorNamespace.attach(visitors, agents, runtime, options)
-      AgentNamespace.attach(agents, visitors, runtime, options)
+      VisitorNamespace.attach(visitors, runtime, options)
+      AgentNamespace.attach(agents, runtime, options)
       // Upgraded WebSockets are not the HTTP server's to close: when its owner closes every
       // connection (after a grace period), the sockets go too, or `server.close()` would wait on them.
       const closeAll = http.closeAllConnections.bind(http)
@@ -58,16 +56,9 @@ export const make = (
       return io
     }),
     (io) =>
-      Effect.promise(async () => {
+      Effect.sync(() => {
         io.local.disconnectSockets(true)
-        for (const nsp of [io.of("/visitor"), io.of("/agent"), io.of("/")]) {
-          nsp.local.disconnectSockets(true)
-          // A cluster adapter's close may wait on a database connection that is gone: bounded.
-          await Promise.race([
-            Promise.resolve(nsp.adapter.close()).catch(() => undefined),
-            new Promise((resolve) => setTimeout(resolve, 2_000).unref())
-          ])
-        }
+        for (const nsp of [io.of("/visitor"), io.of("/agent"), io.of("/")]) nsp.local.disconnectSockets(true)
         io.engine.close()
       })
   )

@@ -24,8 +24,6 @@ const Handshake = Schema.Struct({ token: Schema.String.pipe(Schema.maxLength(409
 
 const encodeMessage = Schema.encodeSync(Message.Message)
 
-/** The room of a conversation, in both namespaces (typing indicators cross instances through it). */
-export const room = (conversationId: string) => `c:${conversationId}`
 
 const handshakeLocale = (socket: Socket, asked: string | undefined): Locale.Locale =>
   Option.getOrElse(
@@ -53,7 +51,7 @@ const authenticate = (socket: Socket, options: VisitorOptions) =>
  * ChatEvents as `chat:event`), typing both ways, ask for a human, and resume after a reconnect
  * from the last seen `seq` (read from the store, so it works after a server restart).
  */
-export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runtime<VisitorR>, options: VisitorOptions) => {
+export const attach = (nsp: Namespace, runtime: Runtime.Runtime<VisitorR>, options: VisitorOptions) => {
   nsp.use(SocketSession.middleware(runtime, (socket) => authenticate(socket, options)))
   nsp.on("connection", (socket) => {
     const visitor = socket.data as VisitorData
@@ -65,12 +63,12 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
       session.follow(
         conversationId,
         Effect.gen(function*() {
-          const send = (event: ChatEvent.ChatEvent) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
+          // The visitor's own typing comes back through the hub: not sent to them.
+          const send = (event: ChatEvent.ChatEvent) => { if (event._tag !== "typing" || event.from !== "visitor") socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
           // While the turn is replayed, live events wait; then those the replay sent are dropped.
           const seen = new Set<ChatEvent.ChatEvent>()
           const live = HubFeed.holding<ChatEvent.ChatEvent>((event) => { if (!seen.delete(event)) send(event) })
           yield* (yield* RealtimeHub).subscribeConversation(conversationId, live.listener)
-          yield* Effect.acquireRelease(Effect.sync(() => socket.join(room(conversationId))), () => Effect.sync(() => socket.leave(room(conversationId))))
           if (turn === undefined) return live.release()
           yield* Effect.forkScoped(Effect.gen(function*() {
             // The visitor's own message went out before this socket could follow the new conversation.
@@ -129,9 +127,7 @@ export const attach = (nsp: Namespace, agents: Namespace, runtime: Runtime.Runti
         const body = yield* decode(RealtimeEvents.TypingPayload, payload)
         if (!session.follows(body.conversationId)) return yield* new SocketRefusal({ code: "not_found", message: "Not a conversation of this chat." })
         if (body.typing) yield* (yield* Chat).prepare(visitor.visitorId)
-        const event = new ChatEvent.Typing({ conversationId: body.conversationId, from: "visitor", typing: body.typing })
-        agents.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))
-        socket.to(room(body.conversationId)).emit("chat:event", EncodedEvents.chatEvent(event))
+        yield* (yield* Handoff).typing({ _tag: "Visitor", shopId: visitor.shopId, visitorId: visitor.visitorId }, body.conversationId, body.typing)
         return {}
       }))
 

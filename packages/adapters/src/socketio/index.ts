@@ -1,7 +1,5 @@
 /** Realtime in and out over Socket.io: the visitor and agent namespaces on the server's HTTP server. */
 export * as AgentNamespace from "./AgentNamespace.js"
-export * as PgSocketAdapter from "./PgSocketAdapter.js"
-export * as RedisSocketAdapter from "./RedisSocketAdapter.js"
 export * as SocketAcks from "./SocketAcks.js"
 export * as SocketServer from "./SocketServer.js"
 export * as SocketSession from "./SocketSession.js"

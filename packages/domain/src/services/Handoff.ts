@@ -3,7 +3,7 @@ import * as ConversationState from "../logic/ConversationState.js"
 import { t, type MessageKey } from "../logic/I18n.js"
 import * as MessageText from "../logic/MessageText.js"
 import { canAccessShop, type Admin } from "../model/Admin.js"
-import { MessageStored, StatusChanged } from "../model/ChatEvent.js"
+import { MessageStored, StatusChanged, Typing } from "../model/ChatEvent.js"
 import type { Conversation, ConversationStatus } from "../model/Conversation.js"
 import { ConversationNotFound, NotPermitted } from "../model/Errors.js"
 import type { ClientMessageId, ConversationId, ShopId, VisitorId } from "../model/Ids.js"
@@ -19,7 +19,7 @@ export type Actor =
 /**
  * Human handoff: a visitor asks for a person, an agent takes over (the bot stops at once and stays
  * silent), replies, hands back to the bot, or closes. Each step tells the visitor, in their
- * language, with a system message, and tells every watcher live.
+ * language, with a system message, and tells every watcher live; so does either side's typing.
  */
 export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Handoff", {
   effect: Effect.gen(function*() {
@@ -111,6 +111,17 @@ export class Handoff extends Effect.Service<Handoff>()("@chatbot-node/domain/Han
       return updated
     })
 
-    return { requestHuman, takeOver, agentReply, handBack, close } as const
+    /**
+     * The visitor or a staff member who may read the conversation is typing (or stopped): everyone
+     * following it hears it through the hub, whatever their transport and instance (the widget's SSE
+     * feed, agents' and visitors' sockets). Nothing is stored.
+     */
+    const typing = Effect.fn("Handoff.typing")(function*(actor: Actor, conversationId: ConversationId, typing: boolean) {
+      const conversation = yield* load(actor, conversationId)
+      const from = actor._tag === "Visitor" ? "visitor" : "agent"
+      yield* hub.publish(conversation.shopId, conversation.id, new Typing({ conversationId: conversation.id, from, typing }, true))
+    })
+
+    return { requestHuman, takeOver, agentReply, handBack, close, typing } as const
   })
 }) {}

@@ -105,6 +105,7 @@ function renderInbox() {
 function watch(id) {
   if (state.current && state.current !== id) state.socket.emit("unwatch", { conversationId: state.current }, () => {})
   state.current = id
+  visitorTyping(false)
   state.socket.emit("watch", { conversationId: id }, (ack) => {
     if (!ack.ok) return void ($("status").textContent = ack.error.message)
     state.messages = new Map(ack.messages.map((m) => [m.id, m]))
@@ -115,6 +116,14 @@ function watch(id) {
   })
 }
 
+// The visitor's typing shows until their message, or for a few seconds after each ping (the widget sends one every 3 s while they type).
+let visitorTypingTimer
+function visitorTyping(on) {
+  clearTimeout(visitorTypingTimer)
+  $("typing").textContent = on ? "The visitor is typing…" : ""
+  if (on) visitorTypingTimer = setTimeout(() => visitorTyping(false), 7000)
+}
+
 function onChatEvent(event) {
   if (event.conversationId && event.conversationId !== state.current) return
   switch (event._tag) {
@@ -123,6 +132,7 @@ function onChatEvent(event) {
       break
     case "message":
       if (event.message.conversationId !== state.current) return
+      if (event.message.role === "visitor") visitorTyping(false)
       state.messages.set(event.message.id, event.message)
       state.streams.delete(event.message.id)
       break
@@ -132,7 +142,7 @@ function onChatEvent(event) {
       break
     }
     case "typing":
-      if (event.from === "visitor") $("typing").textContent = event.typing ? "The visitor is typing…" : ""
+      if (event.from === "visitor") visitorTyping(event.typing)
       return
     default:
       return

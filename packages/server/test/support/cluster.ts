@@ -39,7 +39,7 @@ export const startCluster = async (databaseUrl: string, env: Record<string, stri
 
 /**
  * A visitor on `a` and an agent on `b` see each other: the inbox, the bot's stream, takeover,
- * replies both ways and typing (through the socket.io adapter). Sockets go to `opened` for closing.
+ * replies both ways and typing (all through the RealtimeHub). Sockets go to `opened` for closing.
  */
 export const visitorAndAgentAcross = async (a: Instance, b: Instance, opened: Array<Socket>, shopId = "shop-cluster") => {
   const agent = await connect(b.url, "/agent", { token: await adminToken(b.url) })

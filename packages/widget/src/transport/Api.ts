@@ -82,9 +82,9 @@ export const makeApi = (base: string, auth: () => string | undefined) => {
       const res = await call(`/api/conversations/${encodeURIComponent(conversationId)}/events`, { lastEventId: String(afterSeq), signal })
       await stream(res, onEvent)
     },
-    /** Tells the server the visitor is typing, so that the bot gets ready for the message. */
-    typing: async (shopId: string) => {
-      await call("/api/visitor/typing", { method: "POST", body: JSON.stringify({ shopId }) })
+    /** Tells the server the visitor is typing: the bot gets ready for the message, and agents of the conversation see it. */
+    typing: async (shopId: string, conversationId: string | undefined) => {
+      await call("/api/visitor/typing", { method: "POST", body: JSON.stringify({ shopId, conversationId }) })
     },
     /** Asks for a person to take over. */
     requestHuman: async (conversationId: string) => {

@@ -3,10 +3,13 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core"
+import { io } from "socket.io-client"
 import { catalogs, type WidgetLocale } from "../../src/i18n/strings.js"
 import { startServer } from "../support/server.js"
 
 const chromiumPath = "/usr/bin/chromium"
+const adminEmail = "agent@widget.test"
+const adminPassword = "correct horse battery staple"
 const hasChromium = existsSync(chromiumPath)
 if (!hasChromium) console.warn(`widget browser tests skipped: ${chromiumPath} is missing (apt-get install chromium; CI installs it)`)
 
@@ -53,7 +56,7 @@ const stored = async (page: Page) =>
 describe.skipIf(!hasChromium)("the widget in Chromium against the real server (demo bot, PGlite)", () => {
   beforeAll(async () => {
     mkdirSync(artifacts, { recursive: true })
-    server = await startServer({ DEMO_TOKEN_DELAY_MIN_MS: "25", DEMO_TOKEN_DELAY_MAX_MS: "40" })
+    server = await startServer({ DEMO_TOKEN_DELAY_MIN_MS: "25", DEMO_TOKEN_DELAY_MAX_MS: "40", ADMIN_EMAIL: adminEmail, ADMIN_PASSWORD: adminPassword })
     browser = await chromium.launch({ executablePath: chromiumPath, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] })
   }, 120_000)
   afterAll(async () => {
@@ -101,7 +104,12 @@ describe.skipIf(!hasChromium)("the widget in Chromium against the real server (d
   it("typing gets a new visitor's session before the first message (one session in all), later typing tells the server at most every 3 s", async () => {
     const page = await newPage()
     const calls: Array<string> = []
-    page.on("request", (r) => { if (r.method() === "POST") calls.push(new URL(r.url()).pathname) })
+    const typingBodies: Array<unknown> = []
+    page.on("request", (r) => {
+      if (r.method() !== "POST") return
+      calls.push(new URL(r.url()).pathname)
+      if (new URL(r.url()).pathname === "/api/visitor/typing") typingBodies.push(r.postDataJSON())
+    })
     await openChat(page)
     const input = page.locator(".panel textarea")
     await input.pressSequentially("Do you have", { delay: 20 })
@@ -116,6 +124,34 @@ describe.skipIf(!hasChromium)("the widget in Chromium against the real server (d
     await expect.poll(() => calls.filter((c) => c === "/api/visitor/typing").length).toBe(1)
     await page.waitForTimeout(200)
     expect(calls).toEqual(["/api/visitor/session", "/api/coze/chat/stream", "/api/visitor/typing"])
+    // The ping names the conversation, so that its agents see the visitor typing.
+    const { conversationId } = await page.evaluate(() => JSON.parse(localStorage.getItem("chatbot-node:demo") ?? "{}") as { conversationId: string })
+    expect(typingBodies).toEqual([{ shopId: "demo", conversationId }])
+  })
+
+  it("an agent who took over is shown typing in the widget until their message comes", async () => {
+    const page = await newPage()
+    await openChat(page)
+    await ask(page, "Do you have backpacks?")
+    await waitReplyDone(page)
+    const { conversationId } = await page.evaluate(() => JSON.parse(localStorage.getItem("chatbot-node:demo") ?? "{}") as { conversationId: string })
+    const login = await fetch(`${server.url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email: adminEmail, password: adminPassword }) })
+    const { token } = (await login.json()) as { token: string }
+    const agent = io(`${server.url}/agent`, { auth: { token }, transports: ["websocket"], reconnection: false, forceNew: true })
+    try {
+      expect(await agent.emitWithAck("watch", { conversationId })).toMatchObject({ ok: true })
+      expect(await agent.emitWithAck("takeover", { conversationId })).toMatchObject({ ok: true, status: "agent" })
+      const typing = page.locator(".panel .typing")
+      await expect.poll(() => page.locator(".m.system").count()).toBeGreaterThan(0)
+      expect(await typing.isHidden()).toBe(true)
+      expect(await agent.emitWithAck("typing", { conversationId, typing: true })).toMatchObject({ ok: true })
+      await typing.waitFor({ state: "visible" })
+      expect(await agent.emitWithAck("reply", { conversationId, text: "Hi, I'm Ana from the shop." })).toMatchObject({ ok: true })
+      await page.locator(".m.agent", { hasText: "Hi, I'm Ana from the shop." }).waitFor()
+      await typing.waitFor({ state: "hidden" })
+    } finally {
+      agent.close()
+    }
   })
 
   it("reload mid-reply: the history is back and the reply completes exactly once", async () => {
