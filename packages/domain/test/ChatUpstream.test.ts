@@ -11,8 +11,8 @@ import {
 import { Effect, Fiber, Layer, Option, Schedule, Stream } from "effect"
 import { alice, catalog, shop, shopId } from "./support/world.js"
 
-/** A bot that never answers and counts the calls open right now; a store that may refuse one kind of write. */
-const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
+/** A bot that never answers and counts the calls open right now; a store that may refuse the first message's read or write. */
+const makeWorld = (refuse: "latestVisitorConversationHolding" | "openConversation" | "none") => {
   let calls = 0
   let open = 0
   const bot = ScriptedBotGateway.make({ reply: () => [] }).service
@@ -26,10 +26,9 @@ const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
     ConversationStore,
     Effect.map(ConversationStore, (s) => ({
       ...s,
-      createConversation: refuse === "createConversation" ? () => failing : s.createConversation,
-      appendMessage: refuse === "appendMessage" ? () => failing : s.appendMessage,
-      // The message and the reply's placeholder are one append when the bot answers.
-      appendTurn: refuse === "appendMessage" ? () => failing : s.appendTurn
+      // The look for a retried first message, then the conversation opened with the message and the reply's placeholder.
+      latestVisitorConversationHolding: refuse === "latestVisitorConversationHolding" ? () => failing : s.latestVisitorConversationHolding,
+      openConversation: refuse === "openConversation" ? () => failing : s.openConversation
     }))
   ).pipe(Layer.provide(MemoryConversationStore.layer))
   const ports = Layer.mergeAll(
@@ -45,12 +44,12 @@ const makeWorld = (refuse: "createConversation" | "appendMessage" | "none") => {
 }
 
 describe("Chat.send, the bot call started before the writes", () => {
-  for (const refuse of ["createConversation", "appendMessage"] as const) {
+  for (const refuse of ["latestVisitorConversationHolding", "openConversation"] as const) {
     it.live(`is stopped when ${refuse} fails, and send fails with the store's error`, () => {
       const world = makeWorld(refuse)
       return Effect.gen(function*() {
         const chat = yield* Chat
-        const error = yield* Effect.flip(chat.send({ shopId, visitorId: alice, text: "hello" }))
+        const error = yield* Effect.flip(chat.send({ shopId, visitorId: alice, text: "hello", clientMessageId: Ids.ClientMessageId.make("c-1") }))
         expect(error._tag).toBe("StoreError")
         expect(world.calls()).toBe(1)
         expect(world.open()).toBe(0)
@@ -123,32 +122,58 @@ describe("Chat.send, the bot call started before the writes", () => {
   })
 
   // A database finishes a write its caller stopped waiting for: once the write began, the turn must go on.
-  it.live("a send interrupted once its message's write began still answers it: nothing is left unanswered or streaming", () => {
-    let writing = 0
+  const slowWrites = () => {
+    const writing = { open: 0, turn: 0 }
+    const slowly = <A, E>(count: () => void, write: Effect.Effect<A, E>) =>
+      Effect.zipRight(Effect.sync(count).pipe(Effect.zipRight(Effect.sleep("30 millis"))), write)
     const slowStore = Layer.effect(
       ConversationStore,
       Effect.map(ConversationStore, (s) => ({
         ...s,
-        appendTurn: (visitor: Parameters<typeof s.appendTurn>[0], reply: Parameters<typeof s.appendTurn>[1]) =>
-          Effect.zipRight(Effect.sync(() => { writing++ }).pipe(Effect.zipRight(Effect.sleep("30 millis"))), s.appendTurn(visitor, reply))
+        openConversation: (...args: Parameters<typeof s.openConversation>) => slowly(() => { writing.open++ }, s.openConversation(...args)),
+        appendTurn: (...args: Parameters<typeof s.appendTurn>) => slowly(() => { writing.turn++ }, s.appendTurn(...args))
       }))
     ).pipe(Layer.provide(MemoryConversationStore.layer))
     const bot = ScriptedBotGateway.make({ reply: () => [...ScriptedBotGateway.answer("m1", "Hello there."), ScriptedBotGateway.completed] })
     const ports = Layer.mergeAll(slowStore, MemoryShopDirectory.layer([shop]), MemoryAdminDirectory.layer(), MemoryRealtimeHub.layer, MemoryProductCatalog.layer(catalog), Layer.succeed(BotGateway, bot.service))
     const world = Handoff.Default.pipe(Layer.provideMerge(Layer.mergeAll(Chat.Default, History.Default)), Layer.provideMerge(ports))
+    return { writing, world }
+  }
+  const until = (ready: () => boolean) =>
+    Effect.suspend(() => (ready() ? Effect.void : Effect.fail("not yet"))).pipe(Effect.retry({ schedule: Schedule.spaced("1 millis"), times: 2000 }))
+  const allAnswered = Effect.flatMap(Chat, (chat) =>
+    Effect.suspend(() => chat.activeTurns).pipe(
+      Effect.flatMap((n) => (n === 0 ? Effect.void : Effect.fail("still answering"))),
+      Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 })
+    ))
+
+  it.live("a send interrupted once its message's write began still answers it: nothing is left unanswered or streaming", () => {
+    const { writing, world } = slowWrites()
     return Effect.gen(function*() {
       const chat = yield* Chat
       const store = yield* ConversationStore
       const first = yield* chat.send({ shopId, visitorId: alice, text: "hello" })
       const sending = yield* Effect.fork(chat.send({ shopId, visitorId: alice, text: "are you there?", conversationId: first.conversation.id }))
-      yield* Effect.suspend(() => (writing === 2 ? Effect.void : Effect.fail("not yet"))).pipe(Effect.retry({ schedule: Schedule.spaced("1 millis"), times: 2000 }))
+      yield* until(() => writing.turn === 1)
       yield* Fiber.interrupt(sending)
-      yield* Effect.suspend(() => chat.activeTurns).pipe(
-        Effect.flatMap((n) => (n === 0 ? Effect.void : Effect.fail("still answering"))),
-        Effect.retry({ schedule: Schedule.spaced("5 millis"), times: 400 })
-      )
+      yield* allAnswered
       const messages = yield* store.listMessages(first.conversation.id, { limit: 10 })
       expect(messages.map((m) => [m.role, m.status])).toEqual([["visitor", "complete"], ["bot", "complete"], ["visitor", "complete"], ["bot", "complete"]])
+    }).pipe(Effect.provide(world))
+  })
+
+  it.live("a first message interrupted once its conversation's write began is answered all the same", () => {
+    const { writing, world } = slowWrites()
+    return Effect.gen(function*() {
+      const chat = yield* Chat
+      const store = yield* ConversationStore
+      const sending = yield* Effect.fork(chat.send({ shopId, visitorId: alice, text: "hello" }))
+      yield* until(() => writing.open === 1)
+      yield* Fiber.interrupt(sending)
+      yield* allAnswered
+      const opened = Option.getOrThrow(yield* store.latestVisitorConversation(shopId, alice))
+      const messages = yield* store.listMessages(opened.id, { limit: 10 })
+      expect(messages.map((m) => [m.role, m.status, m.text])).toEqual([["visitor", "complete", "hello"], ["bot", "complete", "Hello there."]])
     }).pipe(Effect.provide(world))
   })
 })

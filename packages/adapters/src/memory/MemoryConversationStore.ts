@@ -172,6 +172,13 @@ export const make: Effect.Effect<ConversationStore.Service> = Effect.sync(() => 
         )
       ),
 
+    // The conversation, then its turn: in memory nothing runs between them.
+    openConversation: (input, visitor, reply) =>
+      Effect.flatMap(service.createConversation(input), () => service.appendTurn(visitor, reply)).pipe(
+        Effect.catchTag("ConversationNotFound", () => Effect.fail(storeError("openConversation", "the messages name another conversation"))),
+        Effect.map((turn) => ({ conversation: conversations.get(input.id)!.conversation, turn }))
+      ),
+
     // Two appends in memory; a retried message stores no placeholder all the same.
     appendTurn: (visitor, reply) =>
       Effect.flatMap(service.appendMessage(visitor), (appended) =>

@@ -347,6 +347,35 @@ export const make: Effect.Effect<ConversationStore.Service, never, SqlClient.Sql
         })(undefined)
       ).pipe(mapStoreError("createConversation")),
 
+    // One statement: the conversation, already at seq 2, and its first two messages (the foreign key
+    // is checked at the statement's end, when the conversation's row is there).
+    openConversation: (input, visitor, reply) =>
+      Effect.gen(function* () {
+        const first = yield* pendingOf(visitor)
+        const then = yield* pendingOf(reply)
+        const at = then.at
+        const row = (p: PendingMessage, seq: number) =>
+          sql`(${p.id}, ${input.id}, ${seq}, ${p.input.role}, ${p.input.text}, ${p.calls}::jsonb, ${p.products}::jsonb,
+               ${p.suggestions}::jsonb, ${p.input.status}, ${p.input.clientMessageId ?? null}, ${p.input.agentId ?? null},
+               ${p.at}::timestamptz, ${p.at}::timestamptz)`
+        const opened = yield* oneConversation(sql`WITH c AS (
+            INSERT INTO conversations (id, shop_id, visitor_id, locale, bot_id, status, last_seq, created_at, updated_at)
+            VALUES (${input.id}, ${input.shopId}, ${input.visitorId}, ${input.locale}, ${input.botId}, 'bot', 2,
+                    ${first.at}::timestamptz, ${at}::timestamptz)
+            RETURNING ${cols}
+          ), m AS (
+            INSERT INTO messages (id, conversation_id, seq, role, text, function_calls, products, suggestions, status,
+                                  client_message_id, agent_id, created_at, updated_at)
+            VALUES ${row(first, 1)}, ${row(then, 2)}
+          )
+          SELECT * FROM c`)
+        if (Option.isNone(opened)) return yield* Effect.fail(new Errors.StoreError({ operation: "openConversation", message: "no conversation row returned" }))
+        return {
+          conversation: opened.value,
+          turn: { visitor: { message: appendedMessage(first, 1), created: true }, reply: Option.some(appendedMessage(then, 2)) }
+        }
+      }).pipe(mapStoreError("openConversation")),
+
     getConversation: (id) => getConversation(id).pipe(mapStoreError("getConversation")),
 
     getVisitorConversation: (shopId, visitorId, id) =>

@@ -207,6 +207,40 @@ export const conversationStoreContract = (name: string, storeLayer: Layer.Layer<
         expect(error).toBeInstanceOf(Errors.ConversationNotFound)
       }))
 
+    it.effect("openConversation opens a conversation with its message and the reply's placeholder; what follows takes seq 3 on", () =>
+      Effect.gen(function* () {
+        const store = yield* ConversationStore
+        const shopId = newShopId()
+        const visitorId = newVisitorId()
+        const id = yield* Ids.newConversationId
+        const clientMessageId = Ids.ClientMessageId.make("first-1")
+        const opened = yield* store.openConversation(
+          { id, shopId, visitorId, locale: "es", botId: Ids.BotId.make("bot-1") },
+          { conversationId: id, role: "visitor", text: "¿Tienen botas? 有靴子吗", status: "complete", clientMessageId },
+          { conversationId: id, role: "bot", text: "", status: "streaming" }
+        )
+        expect(opened.conversation).toMatchObject({ id, shopId, visitorId, locale: "es", status: "bot" })
+        expect(yield* store.getVisitorConversation(shopId, visitorId, id)).toEqual(Option.some(opened.conversation))
+        const reply = Option.getOrThrow(opened.turn.reply)
+        expect(opened.turn.visitor.created).toBe(true)
+        expect([opened.turn.visitor.message.seq, reply.seq, reply.status]).toEqual([1, 2, "streaming"])
+        expect(yield* allMessages(id)).toEqual([opened.turn.visitor.message, reply])
+        // The first message is found again by its clientMessageId (a retried first message).
+        expect(Option.map(yield* store.latestVisitorConversationHolding(shopId, visitorId, clientMessageId), (c) => c.id)).toEqual(Option.some(id))
+        const retried = yield* sayAndStartReply(id, "¿Tienen botas? 有靴子吗", "first-1")
+        expect(retried.visitor).toEqual({ message: opened.turn.visitor.message, created: false })
+        const next = yield* sayAndStartReply(id, "¿y en rojo?", "second-1")
+        expect([next.visitor.message.seq, Option.getOrThrow(next.reply).seq]).toEqual([3, 4])
+        // The id must be new: nothing is stored for an id taken.
+        const again = yield* Effect.flip(store.openConversation(
+          { id, shopId, visitorId, locale: "es", botId: Ids.BotId.make("bot-1") },
+          { conversationId: id, role: "visitor", text: "again", status: "complete" },
+          { conversationId: id, role: "bot", text: "", status: "streaming" }
+        ))
+        expect(again._tag).toBe("StoreError")
+        expect((yield* allMessages(id)).map((m) => m.seq)).toEqual([1, 2, 3, 4])
+      }))
+
     it.effect("concurrent turns and appends to many conversations, one turn retried, each answer for themselves with each placeholder after its message", () =>
       Effect.gen(function* () {
         const conversations = yield* Effect.all(Arr.replicate(openConversation(), 5))

@@ -63,9 +63,21 @@ export class ConversationStore extends Context.Tag("@chatbot-node/domain/Convers
   ConversationStore.Service
 >() {}
 
+/** A conversation opened with its first turn. */
+export interface OpenedConversation {
+  readonly conversation: Conversation
+  readonly turn: TurnAppendResult
+}
+
 export declare namespace ConversationStore {
   export interface Service {
     readonly createConversation: (input: NewConversation) => Effect.Effect<Conversation, StoreError>
+    /**
+     * Opens a conversation (its id new) with its first turn, in one step (one statement, where the
+     * store has them): the visitor's message (seq 1) and the bot reply's placeholder (seq 2). Both
+     * messages name the new conversation.
+     */
+    readonly openConversation: (input: NewConversation, visitor: NewMessage, reply: NewMessage) => Effect.Effect<OpenedConversation, StoreError>
     /** Any conversation, for staff and the system. */
     readonly getConversation: (id: ConversationId) => Effect.Effect<Option.Option<Conversation>, StoreError>
     /** A conversation only if it belongs to this visitor of this shop. */

@@ -5,14 +5,14 @@ import * as BotRouting from "../logic/BotRouting.js"
 import * as ConversationState from "../logic/ConversationState.js"
 import * as LanguageDetection from "../logic/LanguageDetection.js"
 import * as MessageText from "../logic/MessageText.js"
-import type { Conversation, ConversationPatch } from "../model/Conversation.js"
+import type { Conversation, ConversationPatch, NewConversation } from "../model/Conversation.js"
 import { Done, MessageStored, Started, StatusChanged, type ChatEvent } from "../model/ChatEvent.js"
 import { ConversationNotFound, ShopNotFound } from "../model/Errors.js"
 import type { BotGatewayError, BotNotAllowed, EmptyMessage, MessageTooLong, NoBotConfigured, StoreError } from "../model/Errors.js"
 import type { BotEvent } from "../model/BotEvent.js"
 import { newConversationId, type BotId, type ClientMessageId, type ConversationId, type MessageId, type ShopId, type VisitorId } from "../model/Ids.js"
 import type { Locale } from "../model/Locale.js"
-import type { Message } from "../model/Message.js"
+import type { Message, NewMessage } from "../model/Message.js"
 import { findBot } from "../model/Shop.js"
 import { BotGateway, type BotTurn } from "../ports/BotGateway.js"
 import { ConversationStore } from "../ports/ConversationStore.js"
@@ -85,6 +85,11 @@ interface RunningTurn {
   fiber: Option.Option<Fiber.RuntimeFiber<void>>
   finishedAt: Option.Option<number>
 }
+
+/** Where a message goes: a conversation that exists, or a new one, opened with the message in one write. */
+type Target =
+  | { readonly _tag: "existing"; readonly conversation: Conversation }
+  | { readonly _tag: "new"; readonly conversation: NewConversation }
 
 /** A turn as `send` answers it: its events read from its log. */
 const turnOf = (conversation: Conversation, visitorMessage: Message, duplicate: boolean, log: TurnLog): Turn => ({
@@ -185,6 +190,12 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         return { events, close: Scope.close(scope, Exit.void) } satisfies Upstream
       })
 
+    /** A message to a conversation that exists, with the reply's placeholder when the bot answers there. */
+    const appendTo = (conversation: Conversation, message: NewMessage, reply: NewMessage) =>
+      ConversationState.botAnswers(conversation.status)
+        ? store.appendTurn(message, reply)
+        : Effect.map(store.appendMessage(message), (visitor) => ({ visitor, reply: Option.none<Message>() }))
+
     const send = <E = never>(req: SendRequest<E>) =>
       Effect.suspend(() => {
         const early: { upstream: Upstream | undefined } = { upstream: undefined }
@@ -215,7 +226,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
           onRight: Effect.succeed
         })
 
-      /** The conversation, its locale and whether it was reopened, for a message to a conversation that exists. */
+      /** Where the message goes (the conversation), its locale and whether it was reopened, for a message to a conversation that exists. */
       const continueConversation = (current: Conversation) =>
         Effect.gen(function*() {
           const locale = localeFor(Option.some(current))
@@ -228,16 +239,16 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
             ...(reopened ? { status: "bot" as const, assignedAgentId: null } : {})
           }
           const conversation = Object.keys(patch).length > 0 ? yield* store.updateConversation(current.id, patch) : current
-          return { conversation, locale, reopened }
+          return { target: { _tag: "existing" as const, conversation }, locale, reopened }
         })
 
-      let conversation: Conversation
+      let target: Target
       let locale: Locale
       let reopened = false
       const admitted = req.admission ?? Effect.void
       if (Option.isSome(named)) {
         yield* admitted
-        ;({ conversation, locale, reopened } = yield* continueConversation(named.value))
+        ;({ target, locale, reopened } = yield* continueConversation(named.value))
       } else {
         locale = localeFor(Option.none())
         const botId = yield* route(locale)
@@ -258,27 +269,31 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
         if (Option.isSome(retried)) {
           yield* early.upstream.close
           early.upstream = undefined
-          ;({ conversation, locale, reopened } = yield* continueConversation(retried.value))
+          ;({ target, locale, reopened } = yield* continueConversation(retried.value))
         } else {
-          conversation = yield* store.createConversation({ id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId })
+          target = { _tag: "new", conversation: { id: yield* newConversationId, shopId: shop.id, visitorId: req.visitorId, locale, botId } }
         }
       }
 
       // From the first write on, the turn runs to its end even if the caller goes away: the message is
       // answered and its placeholder never left `streaming`.
       return yield* Effect.uninterruptible(Effect.gen(function*() {
-        const visitorInput = {
-          conversationId: conversation.id,
+        const visitorInput = (conversationId: ConversationId) => ({
+          conversationId,
           role: "visitor" as const,
           text,
           status: "complete" as const,
           clientMessageId: req.clientMessageId
-        }
-        const botAnswers = ConversationState.botAnswers(conversation.status)
-        // The bot's reply gets its placeholder in the same statement as the message, if the message is new.
-        const appended = botAnswers
-          ? yield* store.appendTurn(visitorInput, { conversationId: conversation.id, role: "bot", text: "", status: "streaming" })
-          : { visitor: yield* store.appendMessage(visitorInput), reply: Option.none<Message>() }
+        })
+        const placeholder = (conversationId: ConversationId) => ({ conversationId, role: "bot" as const, text: "", status: "streaming" as const })
+        // A new conversation is stored with the message and the reply's placeholder; else the bot's reply
+        // gets its placeholder in the same statement as the message, if the message is new.
+        const { conversation, appended } = target._tag === "new"
+          ? yield* Effect.map(
+            store.openConversation(target.conversation, visitorInput(target.conversation.id), placeholder(target.conversation.id)),
+            (opened) => ({ conversation: opened.conversation, appended: opened.turn })
+          )
+          : { conversation: target.conversation, appended: yield* appendTo(target.conversation, visitorInput(target.conversation.id), placeholder(target.conversation.id)) }
         const visitorMessage = appended.visitor.message
 
         if (!appended.visitor.created) {
