@@ -109,7 +109,7 @@ await stopProcess(server.child)
 server = await serverFor(sim.jwtEnv())
 for (let i = 0; i < 6; i++) await message()
 const oauth = { exchanging: [] as Array<number>, typed: [] as Array<number> }
-for (let r = 0; r < rounds * 2; r++) {
+for (let r = 0; r < rounds; r++) {
   oauth.exchanging.push((await message()).ttft)
   oauth.typed.push((await message(300)).ttft)
 }
