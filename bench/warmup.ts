@@ -121,22 +121,23 @@ rmSync(dir, { recursive: true, force: true })
 const p50 = (xs: Array<number>) => round(percentile(xs, 50))
 /** A difference with its sign: +1.4, -2.3. */
 const signed = (x: number) => (x >= 0 ? `+${x}` : `${x}`)
+/** A row's times to first token, and its median over that of a message on a warm connection. */
+const timing = (ttfts: Array<number>) => ({
+  messages: ttfts.length,
+  ttftP50: p50(ttfts),
+  ttftP99: round(percentile(ttfts, 99)),
+  overWarmP50: round(p50(ttfts) - p50(samples.warm))
+})
 const rows = (["cold", "warmed", "warm"] as const).map((name) => ({
   name,
   what: { cold: "after a quiet spell (no call to Coze for a while, the proxy's connection gone)", warmed: "after a quiet spell, the visitor typing 300 ms before sending", warm: "right after another message (connection in the pool)" }[name],
-  messages: samples[name].length,
-  ttftP50: p50(samples[name]),
-  ttftP99: round(percentile(samples[name], 99)),
-  overWarmP50: round(p50(samples[name]) - p50(samples.warm)),
+  ...timing(samples[name]),
   connectionsPerMessage: round(opened[name] / samples[name].length, 2)
 }))
 const oauthRows = (["exchanging", "typed"] as const).map((name) => ({
   name,
   what: { exchanging: "OAuth app: a new visitor's first message (their token exchanged on the way)", typed: "OAuth app: a new visitor's first message, the visitor typing 300 ms before sending (their token got meanwhile)" }[name],
-  messages: oauth[name].length,
-  ttftP50: p50(oauth[name]),
-  ttftP99: round(percentile(oauth[name], 99)),
-  overWarmP50: round(p50(oauth[name]) - p50(samples.warm))
+  ...timing(oauth[name])
 }))
 const cold = rows[0]!
 const warmed = rows[1]!
