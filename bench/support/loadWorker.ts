@@ -9,6 +9,7 @@
 import { Effect, Redacted } from "effect"
 import { request, type IncomingMessage } from "node:http"
 import { performance } from "node:perf_hooks"
+import { setTimeout as sleep } from "node:timers/promises"
 import { createInterface } from "node:readline"
 import { io, type Socket } from "socket.io-client"
 import * as VisitorTokens from "../../packages/adapters/src/koa/VisitorTokens.js"
@@ -31,6 +32,12 @@ export type LoadSpec =
     readonly pat?: string | undefined
     /** `continue`: a visitor's later messages go on in the conversation its first one opened, as the widget's do; default `new` (each opens one). */
     readonly conversations?: "new" | "continue" | undefined
+    /**
+     * Arrivals spread out, as visitors' are: each stream waits up to this long (a fixed pseudo-random
+     * share per stream and round, the same in every run) before each message. Default 0: the streams
+     * send in step, each round's messages together.
+     */
+    readonly spreadMs?: number | undefined
   }
   | { readonly mode: "idle-sse"; readonly url: string; readonly path: string; readonly count: number }
   | { readonly mode: "idle-socket"; readonly url: string; readonly count: number; readonly secret: string; readonly tag: string }
@@ -53,6 +60,9 @@ export interface StreamsResult {
 const assertLoopback = (url: string) => {
   if (new URL(url).hostname !== "127.0.0.1") throw new Error(`load goes to 127.0.0.1 only, not ${url}`)
 }
+
+/** A stream's wait before its message of `round`: spread over [0, spreadMs), the same in every run (Weyl sequence). */
+const arrivalDelay = (worker: number, round: number, spreadMs: number) => (((worker * 0.618034 + round * 0.414214) % 1) * spreadMs)
 
 const tokenFor = (secret: string, visitor: string) =>
   Effect.runPromise(
@@ -159,6 +169,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   const deadline = t0 + spec.timeLimitMs
   await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
     for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
+      if ((spec.spreadMs ?? 0) > 0) await sleep(arrivalDelay(worker, round, spec.spreadMs!))
       await one(worker, round, sockets[worker]).catch(fail)
     }
   }))
