@@ -2,8 +2,9 @@
  * Streaming capacity (issue 9, figure 2): the most concurrent chat streams the server sustains
  * with p99 inter-token delay ≤ 100 ms (SSE, Coze mode, the simulator paced like a real bot: first
  * token after 300 ms, 30 tokens/s, so a token is due every 33 ms), stepping up the concurrency;
- * and the server's CPU time per 1,000 token events, against the simulator's own (it writes the
- * same tokens as SSE: the baseline of a process that only streams). Three processes on 127.0.0.1.
+ * and the server's CPU time per 1,000 token events, against a bare HTTP relay's piping the same
+ * streams (bench/support/bareHttpRelay.ts: the least any relay does per token) and the simulator's own
+ * (it writes the same tokens as SSE). Three processes on 127.0.0.1, a fourth for the relay.
  * Run: npm run build && npm run bench:streaming. Writes bench/results/streaming.{json,md}.
  */
 import { mkdtempSync, rmSync } from "node:fs"
@@ -11,7 +12,7 @@ import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
 import { runStreams } from "./support/load.js"
-import { benchSecret, cpuMsOf, nextPort, requireBuild, root, serverEnv, startServer, stopProcess } from "./support/processes.js"
+import { benchSecret, cpuMsOf, nextPort, requireBuild, root, serverEnv, startProcess, startServer, stopProcess, waitFor } from "./support/processes.js"
 import { type Figure, write } from "./support/results.js"
 import { startSim } from "./support/sim.js"
 import { percentile, ratio, round } from "./support/stats.js"
@@ -52,8 +53,30 @@ try {
   }
 } finally {
   await stopProcess(server.child)
-  await sim.stop()
   rmSync(dataDir, { recursive: true, force: true })
+}
+
+/**
+ * The baseline: the bare HTTP relay piping the simulator's streams (the Coze wire as is, one process
+ * with no store, no checks, no parsing) at the most streams the server sustained (or the first step),
+ * the same pace and rounds: its CPU per 1,000 of the simulator's token events.
+ */
+const relayConcurrency = Math.max(steps[0]!, ...rows.filter((r) => r.ok).map((r) => r.concurrency))
+const relay = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/bareHttpRelay.ts")], { BARE_UPSTREAM: sim.url })
+let relayCpuPer1000 = Number.NaN
+try {
+  const relayUrl = (await waitFor(relay, /listening on (http:\/\/\S+)/))[1]!
+  const direct = { mode: "streams", transport: "coze", url: relayUrl, message, secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat } as const
+  await sim.pace(null)
+  await runStreams({ ...direct, concurrency: 10, rounds: 5, timeLimitMs: 30_000, tag: "relay-warm" })
+  await sim.pace({ firstTokenMs: 300, tokensPerSecond: 30 })
+  const cpu0 = cpuMsOf(relay.child.pid!)
+  const r = await runStreams({ ...direct, concurrency: relayConcurrency, rounds: 2, timeLimitMs: 60_000, tag: `relay-${relayConcurrency}` })
+  relayCpuPer1000 = r.tokens === 0 ? Number.NaN : round(((cpuMsOf(relay.child.pid!) - cpu0) / r.tokens) * 1000, 1)
+  console.log(`bare HTTP relay, ${relayConcurrency} streams: ${relayCpuPer1000} ms CPU / 1000 tokens (errors ${r.errors})`)
+} finally {
+  await stopProcess(relay.child)
+  await sim.stop()
 }
 
 const sustained = Math.max(0, ...rows.filter((r) => r.ok).map((r) => r.concurrency))
@@ -62,12 +85,12 @@ const cpu = measured.length === 0 ? Number.NaN : round(measured.reduce((s, r) =>
 const simCpu = measured.length === 0 ? Number.NaN : round(measured.reduce((s, r) => s + r.simCpuPer1000 * r.tokens, 0) / measured.reduce((s, r) => s + r.tokens, 0), 1)
 const figures: Array<Figure> = [
   { figure: `streaming: most concurrent SSE streams with inter-token p99 ≤ 100 ms, ${database}`, value: String(sustained), baseline: `steps ${steps.join(", ")}`, ratio: null, target: "as many as this machine allows (recorded)", met: null },
-  { figure: `streaming: server CPU per 1,000 token events, ${database}`, value: `${cpu} ms`, baseline: `${simCpu} ms (the simulator streaming the same tokens)`, ratio: ratio(cpu, simCpu), target: "–", met: null }
+  { figure: `streaming: server CPU per 1,000 token events, ${database}`, value: `${cpu} ms`, baseline: `${relayCpuPer1000} ms (a bare HTTP relay piping the same streams at ${relayConcurrency}); the simulator ${simCpu} ms (ratio ${ratio(cpu, simCpu)})`, ratio: ratio(cpu, relayCpuPer1000), target: "–", met: null }
 ]
-write(root, "streaming", "npm run bench:streaming", { limitMs, steps, rows, sustainedStreams: sustained, serverCpuMsPer1000Tokens: cpu, simulatorCpuMsPer1000Tokens: simCpu }, [{
+write(root, "streaming", "npm run bench:streaming", { limitMs, steps, rows, sustainedStreams: sustained, serverCpuMsPer1000Tokens: cpu, simulatorCpuMsPer1000Tokens: simCpu, bareRelay: { concurrency: relayConcurrency, cpuMsPer1000Tokens: relayCpuPer1000 } }, [{
   title: `SSE streams through the server (Coze mode, ${database}), simulator paced 300 ms + 30 tokens/s, 2 replies per stream`,
   headers: ["streams", "replies", "errors", "tokens", "inter-token p50 ms", "inter-token p99 ms", "TTFT p99 ms", "server CPU ms / 1000 tokens", "simulator CPU ms / 1000 tokens", "p99 ≤ 100 ms"],
   rows: rows.map((r) => [r.concurrency, r.streams, r.errors, r.tokens, r.gapP50, r.gapP99, r.ttftP99, r.serverCpuPer1000, r.simCpuPer1000, r.ok])
 }], figures, [
-  `Sustained: ${sustained} concurrent streams with inter-token p99 ≤ ${limitMs} ms (the steps stop at the first that misses). Server CPU per 1,000 token events ${cpu} ms vs the simulator's ${simCpu} ms (ratio ${ratio(cpu, simCpu)}); the server's CPU includes storing each reply and the turn's other work, spread over its tokens.`
+  `Sustained: ${sustained} concurrent streams with inter-token p99 ≤ ${limitMs} ms (the steps stop at the first that misses). Server CPU per 1,000 token events ${cpu} ms vs a bare HTTP relay's ${relayCpuPer1000} ms piping the same streams at ${relayConcurrency} (ratio ${ratio(cpu, relayCpuPer1000)}) and the simulator's ${simCpu} ms (ratio ${ratio(cpu, simCpu)}); the server's CPU includes storing each reply and the turn's other work (a reply here is about 22 tokens), spread over its tokens.`
 ])
