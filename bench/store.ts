@@ -105,12 +105,17 @@ const rawInsertRate = (writers: number, perWriter: number) =>
     return { writers, messages: writers * perWriter, seconds: round(seconds), perSecond: Math.round((writers * perWriter) / seconds) }
   })
 
-/** Fills the tables to 1,000,000 messages with generate_series, in chunks of 2,000 conversations. */
+/**
+ * Fills the tables to 1,000,000 messages with generate_series, in chunks of 2,000 conversations, two
+ * chunks at a time: PostgreSQL runs them on two backends, one per core (PGlite, one connection, one
+ * after another).
+ */
 const fill = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   const t = performance.now()
   const chunk = 2_000
-  for (let from = 1; from <= conversationsInFill; from += chunk) {
+  const starts = Array.from({ length: Math.ceil(conversationsInFill / chunk) }, (_, i) => 1 + i * chunk)
+  yield* Effect.forEach(starts, (from) => Effect.gen(function* () {
     const to = from + chunk - 1
     yield* sql`INSERT INTO conversations (id, shop_id, visitor_id, locale, bot_id, status, last_seq, created_at, updated_at)
       SELECT 'bench' || lpad(g::text, 17, '0'), 'shop' || (g % ${shops}), 'visitor' || (g % ${visitors}), 'en', 'demo', 'bot',
@@ -122,7 +127,7 @@ const fill = Effect.gen(function* () {
              'Message ' || s || ' of conversation ' || c || ': do you have these running shoes in size 42?',
              'complete', now(), now()
       FROM generate_series(${from}::int, ${to}::int) c, generate_series(1, ${messagesPerConversation}) s`
-  }
+  }), { concurrency: 2, discard: true })
   // As a production database would be after such an insert: vacuumed and analysed, so that no
   // autovacuum of the fresh million rows runs under the read latencies measured next.
   yield* sql`VACUUM ANALYZE conversations`
