@@ -1,7 +1,8 @@
 import { ChatEvent, ConversationStore, Errors, Handoff, HubFeed, Ids, RealtimeHub, type ShopDirectory } from "@chatbot-node/domain"
 import type Router from "@koa/router"
-import { Duration, Effect, Option, Schema, Stream } from "effect"
+import { Duration, Effect, Exit, Option, Runtime, Schema, Scope } from "effect"
 import type Koa from "koa"
+import { keepOpen } from "../sse/KeepOpen.js"
 import * as SseFrame from "../sse/SseFrame.js"
 import { decodeBody } from "./ChatBody.js"
 import { requestLocale, type Handler } from "./Handler.js"
@@ -18,7 +19,6 @@ const Query = Schema.Struct({
 })
 
 const encodeEvent = Schema.encodeSync(ChatEvent.ChatEvent)
-const heartbeatFrame = SseFrame.comment("heartbeat")
 
 /** The visitor's own conversation named in the path, or 404 as if it did not exist. */
 const ownConversation = (ctx: Koa.Context) =>
@@ -36,9 +36,9 @@ const ownConversation = (ctx: Koa.Context) =>
 
 /**
  * Subscribes to the conversation's live events, then answers with the SSE head and the stored
- * messages after `afterSeq`, then the live events (those that came meanwhile first); gives how to
- * write to the feed. Nothing of the replay stays referenced once sent (a feed lives as long as the
- * visitor's page).
+ * messages after `afterSeq`, then the live events (those that came meanwhile first), for as long as
+ * the scope it runs in is open. Nothing of the replay stays referenced once sent (a feed lives as
+ * long as the visitor's page).
  */
 const openFeed = (ctx: Koa.Context) =>
   Effect.gen(function*() {
@@ -66,7 +66,6 @@ const openFeed = (ctx: Koa.Context) =>
     for (const message of stored) writeEvent(new ChatEvent.MessageStored({ message }))
     writeEvent(new ChatEvent.StatusChanged({ conversationId: conversation.id, status: conversation.status }))
     live.release()
-    return { write }
   })
 
 /**
@@ -74,17 +73,22 @@ const openFeed = (ctx: Koa.Context) =>
  * `message` events (agents', system and finished bot messages, `id:` their seq) and `status`
  * changes (handoff), plus agents' `typing`. Messages stored after `Last-Event-ID` (a seq) are replayed
  * first, so a reconnecting widget misses nothing; a heartbeat comment keeps proxies open.
+ * Once open, the feed is held by its connection (`keepOpen`), not by a fiber: the handler returns,
+ * and the hub's listener is released when the connection closes.
  */
 export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<VisitorEventsR> => (ctx) =>
-  Effect.scoped(Effect.gen(function*() {
-    const { write } = yield* openFeed(ctx)
-    // An idle feed is this fiber waiting, a listener in the hub and a timer: no stream, no queue.
-    yield* Effect.acquireRelease(
-      Effect.sync(() => setInterval(() => write(heartbeatFrame), Duration.toMillis(heartbeat))),
-      (timer) => Effect.sync(() => clearInterval(timer))
+  Effect.gen(function*() {
+    const runtime = yield* Effect.runtime<never>()
+    const scope = yield* Scope.make()
+    yield* openFeed(ctx).pipe(
+      Scope.extend(scope),
+      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)))
     )
-    yield* Effect.never
-  })).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
+    keepOpen(ctx.res, {
+      heartbeatMs: Duration.toMillis(Duration.decode(heartbeat)),
+      onClose: () => { Runtime.runFork(runtime)(Scope.close(scope, Exit.void)) }
+    })
+  }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
 /** `POST /api/conversations/:id/human`: the visitor asks for a person; the bot stops. Answers the new status. */
 export const requestHuman: Handler<VisitorEventsR> = (ctx) =>
