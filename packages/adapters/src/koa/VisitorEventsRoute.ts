@@ -80,14 +80,17 @@ export const conversationEvents = (heartbeat: Duration.DurationInput): Handler<V
   Effect.gen(function*() {
     const runtime = yield* Effect.runtime<never>()
     const scope = yield* Scope.make()
+    const hold = () =>
+      keepOpen(ctx.res, {
+        heartbeatMs: Duration.toMillis(Duration.decode(heartbeat)),
+        onClose: () => { Runtime.runFork(runtime)(Scope.close(scope, Exit.void)) }
+      })
+    // Handed over in the exit's finalizer (uninterruptible): a client gone at that moment still has its
+    // listener released (keepOpen releases at once a connection already closed), never left behind.
     yield* openFeed(ctx).pipe(
       Scope.extend(scope),
-      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.void : Scope.close(scope, exit)))
+      Effect.onExit((exit) => (Exit.isSuccess(exit) ? Effect.sync(hold) : Scope.close(scope, exit)))
     )
-    keepOpen(ctx.res, {
-      heartbeatMs: Duration.toMillis(Duration.decode(heartbeat)),
-      onClose: () => { Runtime.runFork(runtime)(Scope.close(scope, Exit.void)) }
-    })
   }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
 /** `POST /api/conversations/:id/human`: the visitor asks for a person; the bot stops. Answers the new status. */
