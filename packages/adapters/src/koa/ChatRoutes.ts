@@ -3,6 +3,7 @@ import type Router from "@koa/router"
 import { Chunk, Duration, Effect, Option, Schema, Stream } from "effect"
 import type Koa from "koa"
 import * as EncodedEvents from "../socketio/EncodedEvents.js"
+import * as KeepOpen from "../sse/KeepOpen.js"
 import * as SseFrame from "../sse/SseFrame.js"
 import { ApiError, statusOf } from "./ApiError.js"
 import { bodyLocale, ChatBody, conversationIdOf, decodeBody, ResumeBody } from "./ChatBody.js"
@@ -101,8 +102,6 @@ const parseLastEventId = (header: string) => {
   return match === null ? Option.none() : Option.some({ messageId: match[1]!, position: Number(match[2]) })
 }
 
-const heartbeatFrame = SseFrame.comment("heartbeat")
-
 /** How a reply's events reach the writer: every event ready at once in one call, each with its position. */
 type Batches = (f: (batch: ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>) => Effect.Effect<void>) => Effect.Effect<void>
 
@@ -114,14 +113,14 @@ const writeStream = (ctx: Koa.Context, messageId: string, batches: Batches, hear
     ctx.req.socket.setNoDelay(true)
     res.write("retry: 2000\n\n")
     // A plain timer for the heartbeat rather than a merged tick stream: no fibers or queue between the reply and the socket.
-    const beats = setInterval(() => { if (!res.writableEnded) res.write(heartbeatFrame) }, Duration.toMillis(Duration.decode(heartbeat)))
+    const stopBeating = KeepOpen.heartbeat(res, Duration.toMillis(Duration.decode(heartbeat)))
     // Every event that is ready goes out as one write; each event's JSON is made once for all its readers.
     yield* batches((batch) =>
       Effect.sync(() => {
         let text = ""
         for (const [position, event] of batch) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
         if (!res.writableEnded) res.write(text)
-      })).pipe(Effect.ensuring(Effect.sync(() => clearInterval(beats))))
+      })).pipe(Effect.ensuring(Effect.sync(stopBeating)))
     res.end()
   }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
