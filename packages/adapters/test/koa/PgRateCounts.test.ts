@@ -71,6 +71,20 @@ describe.skipIf(url === undefined)("rate counts in PostgreSQL (TEST_DATABASE_URL
       expect(order).toEqual(["other work", "statement"])
     }))
 
+  it.live("is sent after the immediates queued in the same turn (an HTTP client's request written from one goes first)", () =>
+    withPool(async (pool) => {
+      const counts = make(pool)
+      const order: Array<string> = []
+      const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
+      ;(pool as unknown as { query: typeof query }).query = (q) => { order.push("statement"); return query(q) }
+      // As a message does: its count starts, then its call to the bot, which undici writes from an immediate.
+      const counted = counts.count({ key: `rl:test:${Ids.randomToken()}`, durationMs: 60_000 })
+      await Promise.resolve()
+      setImmediate(() => order.push("request written"))
+      expect((await counted).points).toBe(1)
+      expect(order).toEqual(["request written", "statement"])
+    }))
+
   it.live("restarts a key's window once it has ended", () =>
     withPool(async (pool) => {
       const counts = make(pool)
