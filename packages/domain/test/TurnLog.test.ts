@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import { ChatEvent, Ids } from "@chatbot-node/domain"
-import { Chunk, Effect, Fiber, FastCheck, Option, Stream } from "effect"
+import { Cause, Chunk, Effect, Exit, Fiber, FastCheck, Option, Stream } from "effect"
 import { makeTurnLog } from "../src/internal/TurnLog.js"
 
 const replyId = Ids.MessageId.make("rrrrrrrrrrrrrrrrrrrrrr")
@@ -25,10 +25,23 @@ const batched = (log: Effect.Effect.Success<typeof makeTurnLog>, from: number) =
     )
   })
 
+/** What `forEachBatchSync` hands over from `from` on, flattened; an empty batch kills it. */
+const written = (log: Effect.Effect.Success<typeof makeTurnLog>, from: number) =>
+  Effect.suspend(() => {
+    const out: Array<readonly [number, ChatEvent.ChatEvent]> = []
+    return Effect.as(
+      log.forEachBatchSync(from, (batch) => {
+        if (batch.length === 0) throw new Error("an empty batch")
+        out.push(...batch)
+      }),
+      out as ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>
+    )
+  })
+
 describe("TurnLog", () => {
   it.effect.prop(
-    "every reader (a stream, forEach or forEachBatch), however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
-    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 }), FastCheck.constantFrom("stream", "forEach", "forEachBatch")), { maxLength: 6 })],
+    "every reader (a stream, forEach, forEachBatch or forEachBatchSync), however late it joins and wherever it starts, gets the events from its position on, in order, and ends after done",
+    [FastCheck.integer({ min: 0, max: 30 }), FastCheck.array(FastCheck.tuple(FastCheck.integer({ min: 0, max: 30 }), FastCheck.integer({ min: -2, max: 35 }), FastCheck.constantFrom("stream", "forEach", "forEachBatch", "forEachBatchSync")), { maxLength: 6 })],
     ([count, readers]) =>
       Effect.gen(function*() {
         const log = yield* makeTurnLog
@@ -36,7 +49,7 @@ describe("TurnLog", () => {
         const started: Array<readonly [number, Fiber.RuntimeFiber<ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>>]> = []
         for (let i = 0; i <= all.length; i++) {
           for (const [joinAt, from, via] of readers) {
-            const read = via === "forEach" ? handed(log, from) : via === "forEachBatch" ? batched(log, from) : collect(log.follow(from))
+            const read = via === "forEach" ? handed(log, from) : via === "forEachBatch" ? batched(log, from) : via === "forEachBatchSync" ? written(log, from) : collect(log.follow(from))
             if (joinAt === i) started.push([from, yield* Effect.fork(read)])
           }
           if (i % 3 === 0) yield* Effect.yieldNow()
@@ -52,6 +65,7 @@ describe("TurnLog", () => {
         expect(yield* collect(log.follow(all.length))).toEqual([])
         expect(yield* handed(log, all.length)).toEqual([])
         expect(yield* batched(log, all.length)).toEqual([])
+        expect(yield* written(log, all.length)).toEqual([])
       }),
     { fastCheck: { numRuns: 60 } }
   )
@@ -66,5 +80,48 @@ describe("TurnLog", () => {
       yield* log.append(delta(0))
       yield* log.append(done)
       expect(yield* Fiber.join(staying)).toEqual([[0, delta(0)], [1, done]])
+    }))
+
+  it.effect("a synchronous reader is written to by the append itself, before the producer goes on, then ends after done", () =>
+    Effect.gen(function*() {
+      const log = yield* makeTurnLog
+      yield* log.append(delta(0))
+      const out: Array<ReadonlyArray<number>> = []
+      const reader = yield* Effect.fork(log.forEachBatchSync(0, (batch) => { out.push(batch.map(([position]) => position)) }))
+      yield* Effect.yieldNow()
+      expect(out).toEqual([[0]])
+      yield* log.append(delta(1))
+      expect(out).toEqual([[0], [1]])
+      yield* log.append(done)
+      expect(out).toEqual([[0], [1], [2]])
+      yield* Fiber.join(reader)
+    }))
+
+  it.effect("a synchronous reader that throws dies with its error; the producer and the other readers go on", () =>
+    Effect.gen(function*() {
+      const log = yield* makeTurnLog
+      const failing = yield* Effect.fork(log.forEachBatchSync(0, (batch) => { if (batch.some(([position]) => position === 1)) throw new Error("socket gone") }))
+      const other = yield* Effect.fork(written(log, 0))
+      yield* Effect.yieldNow()
+      yield* log.append(delta(0))
+      yield* log.append(delta(1))
+      yield* log.append(delta(2))
+      yield* log.append(done)
+      const exit = yield* Fiber.await(failing)
+      expect(Exit.isFailure(exit) && Cause.isDie(exit.cause) && String(Cause.squash(exit.cause))).toContain("socket gone")
+      expect(yield* Fiber.join(other)).toEqual([[0, delta(0)], [1, delta(1)], [2, delta(2)], [3, done]])
+    }))
+
+  it.effect("a synchronous reader that leaves is written to no more", () =>
+    Effect.gen(function*() {
+      const log = yield* makeTurnLog
+      const out: Array<number> = []
+      const leaving = yield* Effect.fork(log.forEachBatchSync(0, (batch) => { for (const [position] of batch) out.push(position) }))
+      yield* Effect.yieldNow()
+      yield* log.append(delta(0))
+      yield* Fiber.interrupt(leaving)
+      yield* log.append(delta(1))
+      yield* log.append(done)
+      expect(out).toEqual([0])
     }))
 })

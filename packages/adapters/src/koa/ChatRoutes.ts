@@ -102,8 +102,8 @@ const parseLastEventId = (header: string) => {
   return match === null ? Option.none() : Option.some({ messageId: match[1]!, position: Number(match[2]) })
 }
 
-/** How a reply's events reach the writer: every event ready at once in one call, each with its position. */
-type Batches = (f: (batch: ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>) => Effect.Effect<void>) => Effect.Effect<void>
+/** How a reply's events reach the writer: every event ready at once in one call, each with its position; ends after the last. */
+type Batches = (write: (batch: ReadonlyArray<readonly [number, ChatEvent.ChatEvent]>) => void) => Effect.Effect<void>
 
 const writeStream = (ctx: Koa.Context, messageId: string, batches: Batches, heartbeat: Duration.DurationInput) =>
   Effect.gen(function*() {
@@ -115,12 +115,11 @@ const writeStream = (ctx: Koa.Context, messageId: string, batches: Batches, hear
     // A plain timer for the heartbeat rather than a merged tick stream: no fibers or queue between the reply and the socket.
     const stopBeating = KeepOpen.heartbeat(res, Duration.toMillis(Duration.decode(heartbeat)))
     // Every event that is ready goes out as one write; each event's JSON is made once for all its readers.
-    yield* batches((batch) =>
-      Effect.sync(() => {
-        let text = ""
-        for (const [position, event] of batch) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
-        if (!res.writableEnded) res.write(text)
-      })).pipe(Effect.ensuring(Effect.sync(stopBeating)))
+    yield* batches((batch) => {
+      let text = ""
+      for (const [position, event] of batch) text += SseFrame.frame({ id: `${messageId}:${position}`, event: event._tag, data: jsonOf(event) })
+      if (!res.writableEnded) res.write(text)
+    }).pipe(Effect.ensuring(Effect.sync(stopBeating)))
     res.end()
   }).pipe(Effect.onInterrupt(() => Effect.sync(() => ctx.res.end())))
 
@@ -144,11 +143,12 @@ export const chatStream = (options: ChatRouteOptions): Handler<ChatRoutesR> => (
       const chat = yield* Chat
       const followed = chat.follow(visitor.shopId, visitor.visitorId, Ids.MessageId.make(resume.messageId), resume.position + 1)
       if (Option.isNone(followed)) return yield* refuse(404, "not_found", "This reply can no longer be resumed; read the conversation's messages instead.")
-      return yield* writeStream(ctx, resume.messageId, (f) => Stream.runForEachChunk(followed.value, (chunk) => f(Chunk.toReadonlyArray(chunk))), heartbeat)
+      return yield* writeStream(ctx, resume.messageId, (write) => Stream.runForEachChunk(followed.value, (chunk) => Effect.sync(() => write(Chunk.toReadonlyArray(chunk)))), heartbeat)
     }
     const turn = yield* sendFrom(ctx, options)
-    // The turn's own log, followed without a stream's run: this is every reply's path.
-    yield* writeStream(ctx, turn.visitorMessage.id, (f) => turn.forEachBatch(f), heartbeat)
+    // The turn's own log, written from as the reply appends to it (no stream's run, no wake of this
+    // fiber per event): this is every reply's path.
+    yield* writeStream(ctx, turn.visitorMessage.id, (write) => turn.forEachBatchSync(write), heartbeat)
   })
 
 /** Adds the seed's chat routes to a router. */

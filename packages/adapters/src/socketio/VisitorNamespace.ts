@@ -73,7 +73,13 @@ export const attach = (nsp: Namespace, runtime: Runtime.Runtime<VisitorR>, optio
           yield* Effect.forkScoped(Effect.gen(function*() {
             // The visitor's own message went out before this socket could follow the new conversation.
             if (!turn.duplicate) yield* emit(new ChatEvent.MessageStored({ message: turn.visitorMessage }, true))
-            yield* turn.forEachEvent((_, event) => { seen.add(event); return emit(event) })
+            // Sent as the reply appends them, with no wake of this fiber per event.
+            yield* turn.forEachBatchSync((batch) => {
+              for (const [, event] of batch) {
+                seen.add(event)
+                socket.emit("chat:event", EncodedEvents.chatEvent(event))
+              }
+            })
             live.release()
           }))
         })

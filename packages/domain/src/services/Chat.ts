@@ -69,6 +69,11 @@ export interface Turn {
   readonly forEachEvent: <E>(f: (position: number, event: ChatEvent) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
   /** Like `forEachEvent`, the events ready at once in one call (e.g. one write), each with its position. */
   readonly forEachBatch: <E>(f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
+  /**
+   * Like `forEachBatch` for a writer that does not wait (a write to a socket's buffer): the events are
+   * handed to `f` as the reply appends them, with no wake of the reader's fiber in between.
+   */
+  readonly forEachBatchSync: (f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => void, from?: number) => Effect.Effect<void>
 }
 
 /** A bot call already under way: its events, and how to stop it. */
@@ -98,7 +103,8 @@ const turnOf = (conversation: Conversation, visitorMessage: Message, duplicate: 
   duplicate,
   events: (from = 0) => log.follow(from),
   forEachEvent: (f, from = 0) => log.forEach(from, f),
-  forEachBatch: (f, from = 0) => log.forEachBatch(from, f)
+  forEachBatch: (f, from = 0) => log.forEachBatch(from, f),
+  forEachBatchSync: (f, from = 0) => log.forEachBatchSync(from, f)
 })
 
 /** How long a finished turn stays followable in memory (for SSE resumption) before only the store has it. */
