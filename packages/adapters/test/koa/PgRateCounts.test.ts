@@ -36,12 +36,17 @@ describe.skipIf(url === undefined)("rate counts in PostgreSQL (TEST_DATABASE_URL
       (pool) => Effect.promise(() => pool.end())
     )
 
+  /** Calls `record` with each statement the pool is asked to run, before it runs. */
+  const onStatement = (pool: pg.Pool, record: (text: string) => void) => {
+    const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
+    ;(pool as unknown as { query: typeof query }).query = (q) => { record(q.text); return query(q) }
+  }
+
   it.live("sends the charges made together, whatever their keys, as one statement, and counts each", () =>
     withPool(async (pool) => {
       const counts = make(pool)
       const statements: Array<string> = []
-      const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
-      ;(pool as unknown as { query: typeof query }).query = (q) => { statements.push(q.text); return query(q) }
+      onStatement(pool, (text) => statements.push(text))
       const visitor = `rl:test:${Ids.randomToken()}`
       const ip = `rl:test-ip:${Ids.randomToken()}`
       const results = await Promise.all(Array.from({ length: 20 }, (_, i) => counts.count({ key: i % 2 === 0 ? visitor : ip, durationMs: 60_000 })))
@@ -58,8 +63,7 @@ describe.skipIf(url === undefined)("rate counts in PostgreSQL (TEST_DATABASE_URL
     withPool(async (pool) => {
       const counts = make(pool)
       const order: Array<string> = []
-      const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
-      ;(pool as unknown as { query: typeof query }).query = (q) => { order.push("statement"); return query(q) }
+      onStatement(pool, () => order.push("statement"))
       const key = `rl:test:${Ids.randomToken()}`
       // As two requests handled in one turn do: each charges, then goes on (e.g. to call the bot) a few ticks later.
       const first = counts.count({ key, durationMs: 60_000 })
@@ -75,8 +79,7 @@ describe.skipIf(url === undefined)("rate counts in PostgreSQL (TEST_DATABASE_URL
     withPool(async (pool) => {
       const counts = make(pool)
       const order: Array<string> = []
-      const query = pool.query.bind(pool) as (q: { text: string }) => Promise<unknown>
-      ;(pool as unknown as { query: typeof query }).query = (q) => { order.push("statement"); return query(q) }
+      onStatement(pool, () => order.push("statement"))
       // As a message does: its count starts, then its call to the bot, which undici writes from an immediate.
       const counted = counts.count({ key: `rl:test:${Ids.randomToken()}`, durationMs: 60_000 })
       await Promise.resolve()
