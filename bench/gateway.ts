@@ -17,7 +17,7 @@ import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
 import { runStreams, type StreamsResult } from "./support/load.js"
-import { benchSecret, nextPort, requireBuild, root, serverEnv, startProcess, startServer, stopProcess, waitFor } from "./support/processes.js"
+import { benchSecret, nextPort, requireBuild, root, serverEnv, startListening, startServer, stopProcess } from "./support/processes.js"
 import { type Figure, type Table, write } from "./support/results.js"
 import { type Pace, startSim } from "./support/sim.js"
 import { percentile, round } from "./support/stats.js"
@@ -55,12 +55,8 @@ const summary = (r: StreamsResult) => ({
 })
 
 const sim = await startSim()
-const startBare = async (file: string, env: Record<string, string>) => {
-  const p = startProcess(["--conditions=source", "--import", "tsx", join(root, file)], env)
-  return { child: p.child, url: (await waitFor(p, /listening on (http:\/\/\S+)/))[1]! }
-}
-const bareHttp = await startBare("bench/support/bareHttpRelay.ts", { BARE_UPSTREAM: sim.url })
-const bareSocket = await startBare("bench/support/bareSocketServer.ts", { BARE_UPSTREAM: sim.url, BARE_PAT: sim.pat, BARE_BOT: sim.plainBotId })
+const bareHttp = await startListening("bench/support/bareHttpRelay.ts", { BARE_UPSTREAM: sim.url })
+const bareSocket = await startListening("bench/support/bareSocketServer.ts", { BARE_UPSTREAM: sim.url, BARE_PAT: sim.pat, BARE_BOT: sim.plainBotId })
 /** The floors' TTFT p50 by pace and streams, measured in the first run (they use no database). */
 const floorTtft = new Map<string, { sse: number; socketio: number }>()
 const dataDir = mkdtempSync(join(os.tmpdir(), "bench-gateway-"))

@@ -21,7 +21,7 @@ import * as VisitorTokens from "../packages/adapters/src/koa/VisitorTokens.js"
 import { Ids } from "../packages/domain/src/index.js"
 import { benchDatabase } from "./support/database.js"
 import { runStreams, type StreamsResult } from "./support/load.js"
-import { benchSecret, nextPort, requireBuild, root, serverEnv, startProcess, startServer, stopProcess, waitFor } from "./support/processes.js"
+import { benchSecret, nextPort, requireBuild, root, serverEnv, startListening, startServer, stopProcess } from "./support/processes.js"
 import { type Figure, type Table, write } from "./support/results.js"
 import { startSim } from "./support/sim.js"
 import { median, round } from "./support/stats.js"
@@ -65,9 +65,7 @@ const bareText = "Thanks "
 /** The bare socket.io server: an emit loop of `tokens` deltas, or (with `relayOf`) a bare relay of that simulator bot. */
 const startBare = async (tokens: number, relayOf?: string) => {
   const relay = relayOf === undefined ? {} : { BARE_UPSTREAM: sim.url, BARE_PAT: sim.pat, BARE_BOT: relayOf }
-  const p = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/bareSocketServer.ts")], { BARE_TOKENS: String(tokens), BARE_TOKEN_TEXT: bareText, ...relay })
-  const url = (await waitFor(p, /listening on (http:\/\/\S+)/))[1]!
-  return { ...p, url }
+  return startListening("bench/support/bareSocketServer.ts", { BARE_TOKENS: String(tokens), BARE_TOKEN_TEXT: bareText, ...relay })
 }
 
 const run = (transport: "socketio" | "sse", url: string, tag: string) =>

@@ -12,7 +12,7 @@ import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
 import { runStreams } from "./support/load.js"
-import { benchSecret, cpuMsOf, nextPort, requireBuild, root, serverEnv, startProcess, startServer, stopProcess, waitFor } from "./support/processes.js"
+import { benchSecret, cpuMsOf, nextPort, requireBuild, root, serverEnv, startListening, startServer, stopProcess } from "./support/processes.js"
 import { type Figure, write } from "./support/results.js"
 import { startSim } from "./support/sim.js"
 import { percentile, ratio, round } from "./support/stats.js"
@@ -62,11 +62,10 @@ try {
  * the same pace and rounds: its CPU per 1,000 of the simulator's token events.
  */
 const relayConcurrency = Math.max(steps[0]!, ...rows.filter((r) => r.ok).map((r) => r.concurrency))
-const relay = startProcess(["--conditions=source", "--import", "tsx", join(root, "bench/support/bareHttpRelay.ts")], { BARE_UPSTREAM: sim.url })
+const relay = await startListening("bench/support/bareHttpRelay.ts", { BARE_UPSTREAM: sim.url })
 let relayCpuPer1000 = Number.NaN
 try {
-  const relayUrl = (await waitFor(relay, /listening on (http:\/\/\S+)/))[1]!
-  const direct = { mode: "streams", transport: "coze", url: relayUrl, message, secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat } as const
+  const direct = { mode: "streams", transport: "coze", url: relay.url, message, secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat } as const
   await sim.pace(null)
   await runStreams({ ...direct, concurrency: 10, rounds: 5, timeLimitMs: 30_000, tag: "relay-warm" })
   await sim.pace({ firstTokenMs: 300, tokensPerSecond: 30 })

@@ -53,6 +53,12 @@ export const waitFor = async (p: { child: ChildProcess; output: () => string; cl
   }
 }
 
+/** Starts one of the bench's own servers (a TypeScript file under `bench/support/`) and waits for its `listening on <url>` line. */
+export const startListening = async (file: string, env: Record<string, string> = {}) => {
+  const p = startProcess(["--conditions=source", "--import", "tsx", join(root, file)], env)
+  return { ...p, url: (await waitFor(p, /listening on (http:\/\/\S+)/))[1]! }
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`. */
 export const stopProcess = async (child: ChildProcess, graceMs = 10_000) => {
   if (child.exitCode !== null || child.signalCode !== null) return
