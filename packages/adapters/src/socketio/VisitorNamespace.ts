@@ -56,7 +56,8 @@ export const attach = (nsp: Namespace, runtime: Runtime.Runtime<VisitorR>, optio
   nsp.on("connection", (socket) => {
     const visitor = socket.data as VisitorData
     const session = SocketSession.make(runtime, socket, () => visitor.locale, options)
-    const emit = (event: ChatEvent.ChatEvent) => Effect.sync(() => socket.emit("chat:event", EncodedEvents.chatEvent(event)))
+    const emitNow = (event: ChatEvent.ChatEvent) => { socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
+    const emit = (event: ChatEvent.ChatEvent) => Effect.sync(() => emitNow(event))
 
     /** Live events of one of the visitor's conversations; an ongoing turn's events first, without repeats. */
     const followConversation = (conversationId: Ids.ConversationId, turn?: Turn) =>
@@ -64,7 +65,7 @@ export const attach = (nsp: Namespace, runtime: Runtime.Runtime<VisitorR>, optio
         conversationId,
         Effect.gen(function*() {
           // The visitor's own typing comes back through the hub: not sent to them.
-          const send = (event: ChatEvent.ChatEvent) => { if (event._tag !== "typing" || event.from !== "visitor") socket.emit("chat:event", EncodedEvents.chatEvent(event)) }
+          const send = (event: ChatEvent.ChatEvent) => { if (event._tag !== "typing" || event.from !== "visitor") emitNow(event) }
           // While the turn is replayed, live events wait; then those the replay sent are dropped.
           const seen = new Set<ChatEvent.ChatEvent>()
           const live = HubFeed.holding<ChatEvent.ChatEvent>((event) => { if (!seen.delete(event)) send(event) })
@@ -77,7 +78,7 @@ export const attach = (nsp: Namespace, runtime: Runtime.Runtime<VisitorR>, optio
             yield* turn.forEachBatchSync((batch) => {
               for (const [, event] of batch) {
                 seen.add(event)
-                socket.emit("chat:event", EncodedEvents.chatEvent(event))
+                emitNow(event)
               }
             })
             live.release()

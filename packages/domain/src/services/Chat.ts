@@ -67,11 +67,10 @@ export interface Turn {
   readonly events: (from?: number) => Stream.Stream<readonly [number, ChatEvent]>
   /** Hands the turn's events from position `from` on to `f` as they come, until `done` (`events` without a stream's run). */
   readonly forEachEvent: <E>(f: (position: number, event: ChatEvent) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
-  /** Like `forEachEvent`, the events ready at once in one call (e.g. one write), each with its position. */
-  readonly forEachBatch: <E>(f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => Effect.Effect<void, E>, from?: number) => Effect.Effect<void, E>
   /**
-   * Like `forEachBatch` for a writer that does not wait (a write to a socket's buffer): the events are
-   * handed to `f` as the reply appends them, with no wake of the reader's fiber in between.
+   * For a writer that does not wait (a write to a socket's buffer): the events ready at once in one
+   * call, each with its position, handed to `f` as the reply appends them, with no wake of the
+   * reader's fiber in between; ends after `done`.
    */
   readonly forEachBatchSync: (f: (batch: ReadonlyArray<readonly [number, ChatEvent]>) => void, from?: number) => Effect.Effect<void>
 }
@@ -103,7 +102,6 @@ const turnOf = (conversation: Conversation, visitorMessage: Message, duplicate: 
   duplicate,
   events: (from = 0) => log.follow(from),
   forEachEvent: (f, from = 0) => log.forEach(from, f),
-  forEachBatch: (f, from = 0) => log.forEachBatch(from, f),
   forEachBatchSync: (f, from = 0) => log.forEachBatchSync(from, f)
 })
 
