@@ -1,6 +1,6 @@
 import { Admin, AdminDirectory, Ids } from "@chatbot-node/domain"
 import { Context, Duration, Effect, Layer, Option, Redacted, Schema } from "effect"
-import { jwtVerify, SignJWT } from "jose"
+import * as Hs256Tokens from "./Hs256Tokens.js"
 import { ApiError } from "./ApiError.js"
 
 const issuer = "chatbot-node"
@@ -35,29 +35,15 @@ export interface AdminTokensOptions {
 export const make = (options: AdminTokensOptions) =>
   Effect.gen(function*() {
     const admins = yield* AdminDirectory
-    const key = new TextEncoder().encode(`admin:${Redacted.value(options.secret)}`)
+    const tokens = Hs256Tokens.make({ secret: new TextEncoder().encode(`admin:${Redacted.value(options.secret)}`), issuer, audience })
     const ttl = Duration.decode(options.ttl ?? "12 hours")
     const ttlSeconds = Math.max(1, Math.floor(Duration.toSeconds(ttl)))
     return AdminTokens.of({
       ttl,
-      issue: (admin) =>
-        Effect.promise(() => {
-          const now = Math.floor(Date.now() / 1000)
-          return new SignJWT({ role: admin.role })
-            .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-            .setSubject(admin.id)
-            .setIssuer(issuer)
-            .setAudience(audience)
-            .setIssuedAt(now)
-            .setExpirationTime(now + ttlSeconds)
-            .sign(key)
-        }),
+      issue: (admin) => Effect.map(tokens.sign(admin.id, { role: admin.role }, ttlSeconds), (signed) => signed.token),
       verify: (token) =>
-        Effect.tryPromise({
-          try: () => jwtVerify(token, key, { algorithms: ["HS256"], issuer, audience, requiredClaims: ["exp", "sub"] }),
-          catch: () => unauthorized
-        }).pipe(
-          Effect.flatMap(({ payload }) => Effect.mapError(Schema.decodeUnknown(Claims)(payload), () => unauthorized)),
+        Effect.mapError(tokens.verify(token), () => unauthorized).pipe(
+          Effect.flatMap((payload) => Effect.mapError(Schema.decodeUnknown(Claims)(payload), () => unauthorized)),
           Effect.flatMap((claims) =>
             admins.getAdmin(claims.sub).pipe(
               Effect.mapError(() => new ApiError({ status: 503, code: "internal", message: "Something went wrong. Please try again." })),

@@ -1,6 +1,6 @@
 import { Ids } from "@chatbot-node/domain"
 import { Context, Duration, Effect, Layer, Redacted, Schema } from "effect"
-import { jwtVerify, SignJWT } from "jose"
+import * as Hs256Tokens from "./Hs256Tokens.js"
 
 /** Who a valid visitor token names. */
 export interface VisitorClaims {
@@ -30,28 +30,14 @@ const audience = "chatbot-node/visitor"
 
 /** Builds the token service on a secret (at least 32 bytes) and a lifetime. */
 export const make = (options: { readonly secret: Redacted.Redacted<string>; readonly ttl: Duration.DurationInput }): Context.Tag.Service<VisitorTokens> => {
-  const key = new TextEncoder().encode(Redacted.value(options.secret))
+  const tokens = Hs256Tokens.make({ secret: new TextEncoder().encode(Redacted.value(options.secret)), issuer, audience })
   const ttlSeconds = Math.max(1, Math.floor(Duration.toSeconds(Duration.decode(options.ttl))))
+  const decodeClaims = Schema.decodeUnknown(Claims)
   return {
-    issue: (claims) =>
-      Effect.promise(async () => {
-        const now = Math.floor(Date.now() / 1000)
-        const token = await new SignJWT({ shop: claims.shopId })
-          .setProtectedHeader({ alg: "HS256", typ: "JWT" })
-          .setSubject(claims.visitorId)
-          .setIssuer(issuer)
-          .setAudience(audience)
-          .setIssuedAt(now)
-          .setExpirationTime(now + ttlSeconds)
-          .sign(key)
-        return { token, expiresAt: new Date((now + ttlSeconds) * 1000) }
-      }),
+    issue: (claims) => tokens.sign(claims.visitorId, { shop: claims.shopId }, ttlSeconds),
     verify: (token) =>
-      Effect.tryPromise({
-        try: () => jwtVerify(token, key, { algorithms: ["HS256"], issuer, audience, requiredClaims: ["exp", "sub"] }),
-        catch: () => new InvalidVisitorToken()
-      }).pipe(
-        Effect.flatMap(({ payload }) => Schema.decodeUnknown(Claims)(payload)),
+      tokens.verify(token).pipe(
+        Effect.flatMap(decodeClaims),
         Effect.map((c) => ({ shopId: c.shop, visitorId: c.sub })),
         Effect.mapError(() => new InvalidVisitorToken())
       )
