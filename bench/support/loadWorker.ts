@@ -122,7 +122,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   }
   // With `continue`, a visitor goes on in the conversation its first message opened, as the widget does (it keeps the id).
   const conversations = new Map<number, string>()
-  const one = async (worker: number, round: number, socket: Socket | undefined) => {
+  const one = async (worker: number, round: number, socket: Socket | undefined, token: string | undefined) => {
     const conversationId = spec.conversations === "continue" ? conversations.get(worker) : undefined
     const started = performance.now()
     const t = track(started)
@@ -144,8 +144,8 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
     const res = spec.transport === "sse"
       ? await fetch(`${spec.url}/api/coze/chat/stream`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ shopId: "bench", userId: `${spec.tag}-${worker}`, message: spec.message, ...(conversationId === undefined ? {} : { conversationId }) })
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify({ shopId: "bench", message: spec.message, ...(conversationId === undefined ? {} : { conversationId }) })
       })
       : await fetch(`${spec.url}/v3/chat`, {
         method: "POST",
@@ -156,9 +156,10 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
     await readSse(res, spec.transport === "sse" ? /^event: delta$/m : /^event:\s*conversation\.message\.delta$/m, (d) => (spec.transport === "sse" ? d.text : d.content), t.token, (opened) => conversations.set(worker, opened))
     t.end()
   }
+  // Each stream is a visitor with a token, as the widget's: sent with every SSE message, or checked once when the socket connects.
+  const tokens = spec.transport === "coze" ? [] : await Promise.all(Array.from({ length: spec.concurrency }, (_, worker) => tokenFor(spec.secret!, `vt-${spec.tag}-${worker}`)))
   // Sockets connect (handshake and token check) before the clock starts: the rate is of replies, not of connections.
-  const sockets = spec.transport !== "socketio" ? [] : await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
-    const token = await tokenFor(spec.secret!, `vt-${spec.tag}-${worker}`)
+  const sockets = spec.transport !== "socketio" ? [] : await Promise.all(tokens.map((token) => {
     return new Promise<Socket>((resolve, reject) => {
       const s = io(`${spec.url}/visitor`, { auth: { token }, transports: ["websocket"], forceNew: true, reconnection: false })
       s.once("connect", () => resolve(s))
@@ -170,7 +171,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
     for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
       if ((spec.spreadMs ?? 0) > 0) await sleep(arrivalDelay(worker, round, spec.spreadMs!))
-      await one(worker, round, sockets[worker]).catch(fail)
+      await one(worker, round, sockets[worker], tokens[worker]).catch(fail)
     }
   }))
   ;(result as { elapsedMs: number }).elapsedMs = performance.now() - t0
