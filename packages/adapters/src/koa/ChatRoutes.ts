@@ -34,8 +34,9 @@ const sendFrom = (ctx: Koa.Context, options: ChatRouteOptions) =>
     // anything is stored, while the bot is already being asked, so they are not on the way to the first token.
     // A request refused before its visitor is known (bad body, no identity) is counted by this process only.
     const ipAction = { _tag: "messageFromIp", ip: ctx.ip } as const
-    yield* admitHere(ctx, ipAction, requestLocale(ctx))
-    const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: requestLocale(ctx) })
+    const headerLocale = requestLocale(ctx)
+    yield* admitHere(ctx, ipAction, headerLocale)
+    const raw = yield* readJson(ctx.req, { limit: options.bodyLimitBytes, locale: headerLocale })
     ctx.state.locale = Option.getOrUndefined(bodyLocale(raw))
     const locale = requestLocale(ctx)
     const body = yield* decodeBody(ChatBody, raw, locale)

@@ -6,10 +6,12 @@ export type Locale = typeof Locale.Type
 
 export const locales: ReadonlyArray<Locale> = Locale.literals
 
+const isLocale = Schema.is(Locale)
+
 /** Reads a BCP 47 tag (`zh-CN`, `es_MX`, `EN`) as one of our locales, if it is one. */
 export const fromTag = (tag: string): Option.Option<Locale> => {
   const primary = tag.trim().toLowerCase().split(/[-_]/)[0] ?? ""
-  return Schema.is(Locale)(primary) ? Option.some(primary) : Option.none()
+  return isLocale(primary) ? Option.some(primary) : Option.none()
 }
 
 /** The first of several tags (e.g. `navigator.languages`) that is one of our locales. */
