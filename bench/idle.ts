@@ -50,7 +50,8 @@ const startBare = (source: string) => async (): Promise<Started> => {
   const port = nextPort()
   // The same node flags as the benched server's.
   const p = startProcess([...serverNodeArgs(), ...inspectArgs, "--input-type=module", "-e", source], { PORT: String(port) })
-  await waitFor(p, /listening/)
+  // The line of its own (the inspector's "Debugger listening on …" comes first).
+  await waitFor(p, /^listening$/m)
   return { ...p, url: `http://127.0.0.1:${port}`, pid: p.child.pid! }
 }
 

@@ -1,9 +1,7 @@
 /**
  * The load generator, run as its own process (`runStreams`, `holdIdle`): chat streams over SSE,
  * Socket.io or straight from the Coze simulator, or idle SSE streams / sockets held open until told
- * to close. Reads a JSON spec from argv[2]; prints `READY <n>` (idle modes) and `RESULT <json>` on
- * stdout. With `serve` instead, it runs stream specs read from stdin, one per line, for as long as
- * stdin is open.
+ * to close. It takes its specs on stdin for as long as stdin is open (the protocol at the end).
  * Sends only to 127.0.0.1.
  */
 import { Effect, Redacted } from "effect"
@@ -179,9 +177,10 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   return result
 }
 
-const waitForClose = () => new Promise<void>((resolve) => createInterface({ input: process.stdin }).on("line", (l) => { if (l.trim() === "close") resolve() }))
+/** Holds idle connections until `closed`, after writing `ready(n)`. */
+type Hold<S> = (spec: S, ready: (open: number) => void, closed: Promise<void>) => Promise<{ open: number }>
 
-const idleSse = async (spec: Extract<LoadSpec, { mode: "idle-sse" }>) => {
+const idleSse: Hold<Extract<LoadSpec, { mode: "idle-sse" }>> = async (spec, ready, closed) => {
   assertLoopback(spec.url)
   const open: Array<IncomingMessage> = []
   const target = new URL(spec.path, spec.url)
@@ -198,13 +197,13 @@ const idleSse = async (spec: Extract<LoadSpec, { mode: "idle-sse" }>) => {
         req.end()
       })))
   }
-  console.log(`READY ${open.length}`)
-  await waitForClose()
+  ready(open.length)
+  await closed
   for (const res of open) res.destroy()
   return { open: open.length }
 }
 
-const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
+const idleSocket: Hold<Extract<LoadSpec, { mode: "idle-socket" }>> = async (spec, ready, closed) => {
   assertLoopback(spec.url)
   const sockets: Array<Socket> = []
   for (let i = 0; i < spec.count; i += 100) {
@@ -217,24 +216,34 @@ const idleSocket = async (spec: Extract<LoadSpec, { mode: "idle-socket" }>) => {
       })
     })))
   }
-  console.log(`READY ${sockets.length}`)
-  await waitForClose()
+  ready(sockets.length)
+  await closed
   for (const s of sockets) s.close()
   return { open: sockets.length }
 }
 
-if (process.argv[2] === "serve") {
-  // Stream runs one after another, each spec a stdin line, each answered with its `RESULT` line: one
-  // process for a whole bench (starting one with tsx takes about a second, more than a short run).
-  for await (const line of createInterface({ input: process.stdin })) {
-    if (line.trim() === "") continue
-    const result = await streams(JSON.parse(line) as Extract<LoadSpec, { mode: "streams" }>)
-    process.stdout.write(`RESULT ${JSON.stringify(result)}\n`)
+// One process for a whole bench (starting one with tsx takes 1–2.5 s, more than a short run). Each
+// stdin line is `<id> <spec>`, answered by `RESULT <id> <result>`; a hold of idle connections first
+// answers `READY <id> <open>`, and ends at the line `close <id>`. Several holds may be open at once.
+const closers = new Map<string, () => void>()
+const answer = (id: string, result: unknown) => process.stdout.write(`RESULT ${id} ${JSON.stringify(result)}\n`)
+const failed = (id: string) => (error: unknown) => answer(id, { failed: String(error) })
+for await (const line of createInterface({ input: process.stdin })) {
+  const [id, ...rest] = line.trim().split(" ")
+  if (id === undefined || id === "") continue
+  if (id === "close") {
+    closers.get(rest[0]!)?.()
+    continue
   }
-  process.exit(0)
-} else {
-  const spec = JSON.parse(process.argv[2]!) as LoadSpec
-  const result = spec.mode === "streams" ? await streams(spec) : spec.mode === "idle-sse" ? await idleSse(spec) : await idleSocket(spec)
-  // Exit once the line is out: a pipe is written asynchronously, and a long result would be cut short.
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`, () => process.exit(0))
+  const spec = JSON.parse(rest.join(" ")) as LoadSpec
+  if (spec.mode === "streams") {
+    streams(spec).then((result) => answer(id, result), failed(id))
+    continue
+  }
+  const closed = new Promise<void>((resolve) => closers.set(id, resolve))
+  const ready = (open: number) => process.stdout.write(`READY ${id} ${open}\n`)
+  ;(spec.mode === "idle-sse" ? idleSse(spec, ready, closed) : idleSocket(spec, ready, closed))
+    .then((result) => answer(id, result), failed(id))
+    .finally(() => closers.delete(id))
 }
+process.exit(0)
