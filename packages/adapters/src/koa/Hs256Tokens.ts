@@ -35,6 +35,8 @@ export const make = (options: Hs256TokensOptions): Hs256Tokens => {
   const now = options.now ?? Date.now
   const capacity = options.remember ?? 10_000
   const key = webcrypto.subtle.importKey("raw", options.secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"])
+  // A key WebCrypto refuses (an empty secret) fails each check and each signing, not the process.
+  key.catch(() => {})
   // In the order they were last used: a Map iterates in insertion order, so the first is the least recent.
   const valid = new Map<string, JWTPayload & { readonly exp: number }>()
   const digest = (token: string) => createHash("sha256").update(token).digest("base64")

@@ -99,4 +99,14 @@ describe("Hs256Tokens", () => {
     expect(await checks(c!)).toBe(1) // c in, b out
     expect([await checks(a!), await checks(c!), await checks(b!)]).toEqual([0, 0, 1])
   })
+
+  it("with a key WebCrypto refuses (an empty secret), fails each check and signing instead of the process", async () => {
+    const tokens = make({ ...options, secret: new Uint8Array(0) })
+    // Unused for a while, as a server's tokens until the first request: the refusal must not go unhandled.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const checked = await Effect.runPromise(Effect.either(tokens.verify("a.b.c")))
+    expect(Either.isLeft(checked) && checked.left._tag).toBe("InvalidToken")
+    const signed = await Effect.runPromiseExit(tokens.sign("v-1", {}, 60))
+    expect(signed._tag).toBe("Failure")
+  })
 })
