@@ -69,7 +69,7 @@ const startBare = async (tokens: number, relayOf?: string) => {
 }
 
 const run = (transport: "socketio" | "sse", url: string, tag: string) =>
-  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret, conversations: "continue" })
+  runStreams({ mode: "streams", transport, url, concurrency: clients, rounds, timeLimitMs: 120_000, message, tag, secret: benchSecret, conversations: "continue", eachOnItsOwn: true })
 const streams = (transport: "socketio" | "sse", url: string, tag: string, reply: Reply) => run(transport, url, tag).then((r) => rate(r, reply))
 
 /**

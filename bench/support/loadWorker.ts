@@ -36,6 +36,8 @@ export type LoadSpec =
      * send in step, each round's messages together.
      */
     readonly spreadMs?: number | undefined
+    /** For a throughput run: each stream sends its next message as soon as its reply ends, not waiting for the others' (no rounds in step). */
+    readonly eachOnItsOwn?: boolean | undefined
   }
   | { readonly mode: "idle-sse"; readonly url: string; readonly path: string; readonly count: number }
   | { readonly mode: "idle-socket"; readonly url: string; readonly count: number; readonly secret: string; readonly tag: string }
@@ -166,12 +168,23 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   }))
   const t0 = performance.now()
   const deadline = t0 + spec.timeLimitMs
-  await Promise.all(Array.from({ length: spec.concurrency }, async (_, worker) => {
+  const workers = Array.from({ length: spec.concurrency }, (_, worker) => worker)
+  const spreadMs = spec.spreadMs ?? 0
+  if (spreadMs > 0 || spec.eachOnItsOwn === true) {
+    // Each stream at its own pace, waiting its share of the spread (if any) before each message.
+    await Promise.all(workers.map(async (worker) => {
+      for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
+        if (spreadMs > 0) await sleep(arrivalDelay(worker, round, spreadMs))
+        await one(worker, round, sockets[worker], tokens[worker]).catch(fail)
+      }
+    }))
+  } else {
+    // In step: a round's messages leave together, once every stream has finished the round before
+    // (streams left to themselves drift apart by their replies' lengths within a round or two).
     for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
-      if ((spec.spreadMs ?? 0) > 0) await sleep(arrivalDelay(worker, round, spec.spreadMs!))
-      await one(worker, round, sockets[worker], tokens[worker]).catch(fail)
+      await Promise.all(workers.map((worker) => one(worker, round, sockets[worker], tokens[worker]).catch(fail)))
     }
-  }))
+  }
   ;(result as { elapsedMs: number }).elapsedMs = performance.now() - t0
   for (const socket of sockets) socket.close()
   return result
