@@ -2,7 +2,7 @@ import { describe, expect, it } from "@effect/vitest"
 import { BotEvent, Chat, ChatEvent, ConversationStore, Errors, Ids, RealtimeHub, HubFeed } from "@chatbot-node/domain"
 import type { Turn } from "@chatbot-node/domain"
 import { ScriptedBotGateway } from "@chatbot-node/adapters/memory"
-import { Chunk, Effect, Fiber, Option, Stream } from "effect"
+import { Chunk, Effect, Exit, Fiber, Option, Stream, Tracer } from "effect"
 import { alice, bob, botId, makeWorld, shopId } from "./support/world.js"
 
 const events = (turn: Turn) => turn.events().pipe(Stream.map(([, e]) => e), Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
@@ -132,6 +132,34 @@ describe("Chat.send", () => {
       yield* chat.awaitIdle
       expect(yield* store.listMessages(mine.conversation.id, { limit: 10 })).toHaveLength(2)
       expect(yield* store.latestVisitorConversation(shopId, bob)).toEqual(Option.none())
+    }).pipe(Effect.provide(makeWorld().layer)))
+
+  it.effect("opens a span per message without capturing a stack trace at each call", () =>
+    Effect.gen(function*() {
+      const ended: Array<{ readonly name: string; readonly attributes: ReadonlyMap<string, unknown>; readonly failed: boolean }> = []
+      // A tracer that records each span's name, attributes and how it ended.
+      const recording = Tracer.make({
+        span: (name, parent, context, links, startTime, kind) => {
+          const attributes = new Map<string, unknown>()
+          const span: Tracer.Span = {
+            _tag: "Span", name, spanId: String(ended.length), traceId: "trace", parent, context, links, sampled: true, kind, attributes,
+            status: { _tag: "Started", startTime },
+            attribute: (key, value) => { attributes.set(key, value) },
+            event: () => {},
+            addLinks: () => {},
+            end: (_, exit) => { ended.push({ name, attributes, failed: Exit.isFailure(exit) }) }
+          }
+          return span
+        },
+        context: (f) => f()
+      })
+      const chat = yield* Chat
+      const refused = yield* Effect.flip(chat.send({ shopId, visitorId: alice, text: "   " }).pipe(Effect.withTracer(recording)))
+      expect(refused._tag).toBe("EmptyMessage")
+      const send = ended.find((s) => s.name === "Chat.send")
+      expect(send?.failed).toBe(true)
+      // Effect adds the call site's stack to a failed span only when it captured one when the span was made.
+      expect(send?.attributes.has("code.stacktrace")).toBe(false)
     }).pipe(Effect.provide(makeWorld().layer)))
 
   it.effect("keeps the conversation's language sticky and lets an explicit locale win", () =>

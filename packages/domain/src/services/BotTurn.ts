@@ -1,4 +1,5 @@
 import { Effect, Fiber, Option } from "effect"
+import { perMessageSpan } from "../internal/PerMessageSpan.js"
 import * as CatalogTools from "../logic/CatalogTools.js"
 import { toErrorEvent, type ChatFailure } from "../logic/ChatErrors.js"
 import * as FunctionCallMarkup from "../logic/FunctionCallMarkup.js"
@@ -198,7 +199,7 @@ export const runBotTurn = (input: BotTurnInput) =>
           Effect.logError("bot reply crashed", defect).pipe(Effect.zipRight(fail(new InternalError({ message: "the bot reply crashed" }))))
         )
       )
-  }).pipe(Effect.withSpan("Chat.botTurn"))
+  }).pipe(Effect.withSpan("Chat.botTurn", perMessageSpan))
 
 /** The upstream request of a reply: all it needs is known once the conversation is. */
 export const botTurnOf = (input: {

@@ -1,5 +1,6 @@
 import { Chunk, Clock, Context, Effect, Either, Exit, Fiber, FiberSet, Option, Queue, Scope, type Stream, Take } from "effect"
 import { makeKeyedLock } from "../internal/KeyedLock.js"
+import { perMessageSpan } from "../internal/PerMessageSpan.js"
 import { makeTurnLog, type TurnLog } from "../internal/TurnLog.js"
 import * as BotRouting from "../logic/BotRouting.js"
 import * as ConversationState from "../logic/ConversationState.js"
@@ -204,7 +205,7 @@ export class Chat extends Effect.Service<Chat>()("@chatbot-node/domain/Chat", {
       Effect.suspend(() => {
         const early: { upstream: Upstream | undefined } = { upstream: undefined }
         return sendWith(req, early).pipe(Effect.onError(() => early.upstream?.close ?? Effect.void))
-      }).pipe(Effect.withSpan("Chat.send"))
+      }).pipe(Effect.withSpan("Chat.send", perMessageSpan))
 
     const sendWith = <E>(req: SendRequest<E>, early: { upstream: Upstream | undefined }) => Effect.gen(function*() {
       const text = yield* MessageText.validate(req.text)
