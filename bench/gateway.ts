@@ -73,10 +73,12 @@ for (const run of runs) {
   const server = await startServer(serverEnv(nextPort(), dataDir, { ...sim.env(), ...run.env }))
   try {
   await sim.pace(null)
-  // Warm-up, unmeasured: the JIT keeps optimizing the server's path for the first few hundred replies
-  // (fewer for the PGlite rows, which only compare).
+  // Warm-up, unmeasured: the JIT keeps optimizing the server's path for its first thousands of replies,
+  // and a server in production has answered that many long before. One paced SSE message's way from its
+  // arrival to its request to Coze took 2.0–2.2 ms after 600 warm-up replies, 1.6–1.7 ms after 3,000
+  // (session 15). Fewer for the PGlite rows, which only compare.
   for (const transport of ["sse", "socketio"] as const) {
-    await runStreams({ mode: "streams", transport, url: server.url, concurrency: 10, rounds: run.database === database ? 30 : 15, timeLimitMs: 60_000, message, tag: `warm-${transport}-${run.database}`, secret: benchSecret })
+    await runStreams({ mode: "streams", transport, url: server.url, concurrency: 10, rounds: run.database === database ? 150 : 50, timeLimitMs: 120_000, message, tag: `warm-${transport}-${run.database}`, secret: benchSecret })
   }
   if (floorTtft.size === 0) {
     await runStreams({ mode: "streams", transport: "coze", url: bareHttp.url, concurrency: 10, rounds: 10, timeLimitMs: 60_000, message, tag: "warm-bare-http", cozeBotId: sim.plainBotId, pat: sim.pat })
