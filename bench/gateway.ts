@@ -42,6 +42,13 @@ const transports = ["coze", "sse", "socketio"] as const
 const floors = { sse: "bare HTTP relay", socketio: "bare socket.io relay" } as const
 const message = "Hello, what do you sell?"
 
+/** Two runs' timings as one. */
+const merged = (a: StreamsResult, b: StreamsResult): StreamsResult => ({
+  ttftMs: [...a.ttftMs, ...b.ttftMs], ttltMs: [...a.ttltMs, ...b.ttltMs], gapsMs: [...a.gapsMs, ...b.gapsMs],
+  tokens: a.tokens + b.tokens, chars: a.chars + b.chars, streams: a.streams + b.streams, errors: a.errors + b.errors,
+  firstError: a.firstError ?? b.firstError, elapsedMs: a.elapsedMs + b.elapsedMs
+})
+
 const summary = (r: StreamsResult) => ({
   streams: r.streams,
   errors: r.errors,
@@ -88,24 +95,31 @@ for (const run of runs) {
     await sim.pace(p.pace)
     for (const level of p.levels) {
       const { streams: concurrency, spreadMs } = level
-      const measured: Record<string, ReturnType<typeof summary>> = {}
-      for (const transport of transports) {
-        const r = await runStreams({
-          mode: "streams", transport, url: transport === "coze" ? sim.url : server.url, concurrency, rounds: p.rounds[concurrency]!, spreadMs,
-          timeLimitMs: 60_000, message, tag: `${transport}-${p.pace === null ? "u" : "p"}-${concurrency}-${spreadMs}-${run.database}`,
-          secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
-        })
-        measured[transport] = summary(r)
-      }
       const key = `${p.name}:${concurrency}:${spreadMs}`
-      // The floors at the target's levels (1–10 streams); at 100 the server's own queueing dominates.
-      if (!floorTtft.has(key) && concurrency <= 10) {
-        const floor = async (transport: "coze" | "socketio", url: string) => summary(await runStreams({
-          mode: "streams", transport, url, concurrency, rounds: p.rounds[concurrency]!, spreadMs, timeLimitMs: 60_000, message,
-          tag: `floor-${transport}-${p.pace === null ? "u" : "p"}-${concurrency}-${spreadMs}`, secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
-        })).ttftP50
-        floorTtft.set(key, { sse: await floor("coze", bareHttp.url), socketio: await floor("socketio", bareSocket.url) })
+      const tagOf = (name: string) => `${name}-${p.pace === null ? "u" : "p"}-${concurrency}-${spreadMs}-${run.database}`
+      // What this level runs: the simulator straight, the server over both transports and, at the target's
+      // levels (1–10 streams) in the first run, the floors (at 100 the server's own queueing dominates).
+      const parts: Array<{ readonly name: string; readonly transport: "coze" | "sse" | "socketio"; readonly url: string }> = [
+        ...transports.map((transport) => ({ name: transport, transport, url: transport === "coze" ? sim.url : server.url })),
+        ...(!floorTtft.has(key) && concurrency <= 10
+          ? [{ name: "floor-sse", transport: "coze" as const, url: bareHttp.url }, { name: "floor-socketio", transport: "socketio" as const, url: bareSocket.url }]
+          : [])
+      ]
+      // Taken in turns, one round of each at a time, so that a noisy moment of this shared machine falls on
+      // all of them alike rather than on one part's block of rounds.
+      const results = new Map<string, StreamsResult>()
+      for (let r = 0; r < p.rounds[concurrency]!; r++) {
+        for (const part of parts) {
+          const one = await runStreams({
+            mode: "streams", transport: part.transport, url: part.url, concurrency, rounds: 1, firstRound: r, spreadMs,
+            timeLimitMs: 60_000, message, tag: tagOf(part.name), secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
+          })
+          const sum = results.get(part.name)
+          results.set(part.name, sum === undefined ? one : merged(sum, one))
+        }
       }
+      const measured = Object.fromEntries(transports.map((t) => [t, summary(results.get(t)!)]))
+      if (results.has("floor-sse")) floorTtft.set(key, { sse: summary(results.get("floor-sse")!).ttftP50, socketio: summary(results.get("floor-socketio")!).ttftP50 })
       const direct = measured.coze!
       const floor = floorTtft.get(key)
       for (const transport of ["sse", "socketio"] as const) {

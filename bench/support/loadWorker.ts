@@ -22,6 +22,8 @@ export type LoadSpec =
     readonly url: string
     readonly concurrency: number
     readonly rounds: number
+    /** The first round's number (default 0), for a run that goes on from an earlier one's rounds: a round's number picks its arrival delays and message ids. */
+    readonly firstRound?: number | undefined
     readonly timeLimitMs: number
     readonly message: string
     readonly tag: string
@@ -170,10 +172,12 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   const deadline = t0 + spec.timeLimitMs
   const workers = Array.from({ length: spec.concurrency }, (_, worker) => worker)
   const spreadMs = spec.spreadMs ?? 0
+  const first = spec.firstRound ?? 0
+  const end = first + spec.rounds
   if (spreadMs > 0 || spec.eachOnItsOwn === true) {
     // Each stream at its own pace, waiting its share of the spread (if any) before each message.
     await Promise.all(workers.map(async (worker) => {
-      for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
+      for (let round = first; round < end && performance.now() < deadline; round++) {
         if (spreadMs > 0) await sleep(arrivalDelay(worker, round, spreadMs))
         await one(worker, round, sockets[worker], tokens[worker]).catch(fail)
       }
@@ -181,7 +185,7 @@ const streams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<St
   } else {
     // In step: a round's messages leave together, once every stream has finished the round before
     // (streams left to themselves drift apart by their replies' lengths within a round or two).
-    for (let round = 0; round < spec.rounds && performance.now() < deadline; round++) {
+    for (let round = first; round < end && performance.now() < deadline; round++) {
       await Promise.all(workers.map((worker) => one(worker, round, sockets[worker], tokens[worker]).catch(fail)))
     }
   }
