@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from "node:fs"
 import { benchDatabase } from "./support/database.js"
 import * as os from "node:os"
 import { join } from "node:path"
-import { runStreams, type StreamsResult } from "./support/load.js"
+import { mergeStreams, noStreams, runStreams, type StreamsResult } from "./support/load.js"
 import { benchSecret, nextPort, requireBuild, root, serverEnv, startListening, startServer, stopProcess } from "./support/processes.js"
 import { type Figure, type Table, write } from "./support/results.js"
 import { type Pace, startSim } from "./support/sim.js"
@@ -41,13 +41,6 @@ const transports = ["coze", "sse", "socketio"] as const
 /** The bare relays: the least an HTTP relay and a socket.io relay add to the simulator's own time. */
 const floors = { sse: "bare HTTP relay", socketio: "bare socket.io relay" } as const
 const message = "Hello, what do you sell?"
-
-/** Two runs' timings as one. */
-const merged = (a: StreamsResult, b: StreamsResult): StreamsResult => ({
-  ttftMs: [...a.ttftMs, ...b.ttftMs], ttltMs: [...a.ttltMs, ...b.ttltMs], gapsMs: [...a.gapsMs, ...b.gapsMs],
-  tokens: a.tokens + b.tokens, chars: a.chars + b.chars, streams: a.streams + b.streams, errors: a.errors + b.errors,
-  firstError: a.firstError ?? b.firstError, elapsedMs: a.elapsedMs + b.elapsedMs
-})
 
 const summary = (r: StreamsResult) => ({
   streams: r.streams,
@@ -114,8 +107,7 @@ for (const run of runs) {
             mode: "streams", transport: part.transport, url: part.url, concurrency, rounds: 1, firstRound: r, spreadMs,
             timeLimitMs: 60_000, message, tag: tagOf(part.name), secret: benchSecret, cozeBotId: sim.plainBotId, pat: sim.pat
           })
-          const sum = results.get(part.name)
-          results.set(part.name, sum === undefined ? one : merged(sum, one))
+          results.set(part.name, mergeStreams(results.get(part.name) ?? noStreams, one))
         }
       }
       const measured = Object.fromEntries(transports.map((t) => [t, summary(results.get(t)!)]))

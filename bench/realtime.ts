@@ -20,7 +20,7 @@ import { io, type Socket } from "socket.io-client"
 import * as VisitorTokens from "../packages/adapters/src/koa/VisitorTokens.js"
 import { Ids } from "../packages/domain/src/index.js"
 import { benchDatabase } from "./support/database.js"
-import { runStreams, type StreamsResult } from "./support/load.js"
+import { mergeStreams, noStreams, runStreams, type StreamsResult } from "./support/load.js"
 import { benchSecret, nextPort, requireBuild, root, serverEnv, startListening, startServer, stopProcess } from "./support/processes.js"
 import { type Figure, type Table, write } from "./support/results.js"
 import { startSim } from "./support/sim.js"
@@ -77,15 +77,14 @@ const streams = (transport: "socketio" | "sse", url: string, tag: string, reply:
  * server's runs summed, and each turn's rate of the first server over the second's (its pair ratio).
  */
 const interleaved = async (servers: ReadonlyArray<{ readonly url: string; readonly tag: string }>) => {
-  const sums = servers.map((): StreamsResult => ({ ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, chars: 0, streams: 0, errors: 0, elapsedMs: 0 }))
+  const sums = servers.map(() => noStreams)
   const pairRatios: Array<number> = []
   for (let i = 0; i < repeats; i++) {
     const turn: Array<StreamsResult> = []
     for (const [k, server] of servers.entries()) {
       const r = await run("socketio", server.url, `${server.tag}-${i}`)
       turn.push(r)
-      const sum = sums[k]!
-      sums[k] = { ...sum, tokens: sum.tokens + r.tokens, chars: sum.chars + r.chars, streams: sum.streams + r.streams, errors: sum.errors + r.errors, elapsedMs: sum.elapsedMs + r.elapsedMs, firstError: sum.firstError ?? r.firstError }
+      sums[k] = mergeStreams(sums[k]!, r)
     }
     // Text per second (the same reply on both sides), so the ratio is of tokens delivered.
     pairRatios.push((turn[0]!.chars / turn[0]!.elapsedMs) / (turn[1]!.chars / turn[1]!.elapsedMs))

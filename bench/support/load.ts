@@ -49,6 +49,16 @@ const loadServer = () => {
 const failure = (answer: unknown) =>
   typeof answer === "object" && answer !== null && ("exited" in answer || "failed" in answer) ? new Error(`the load generator failed: ${JSON.stringify(answer)}`) : undefined
 
+/** No runs yet: what `mergeStreams` adds runs to. */
+export const noStreams: StreamsResult = { ttftMs: [], ttltMs: [], gapsMs: [], tokens: 0, chars: 0, streams: 0, errors: 0, elapsedMs: 0 }
+
+/** Two runs' timings as one (their samples joined, their counts and times summed, the first error kept). */
+export const mergeStreams = (a: StreamsResult, b: StreamsResult): StreamsResult => ({
+  ttftMs: [...a.ttftMs, ...b.ttftMs], ttltMs: [...a.ttltMs, ...b.ttltMs], gapsMs: [...a.gapsMs, ...b.gapsMs],
+  tokens: a.tokens + b.tokens, chars: a.chars + b.chars, streams: a.streams + b.streams, errors: a.errors + b.errors,
+  firstError: a.firstError ?? b.firstError, elapsedMs: a.elapsedMs + b.elapsedMs
+})
+
 /** Runs chat streams from the load-generator process and returns their timings. */
 export const runStreams = async (spec: Extract<LoadSpec, { mode: "streams" }>): Promise<StreamsResult> => {
   const answer = JSON.parse(await new Promise<string>((done) => loadServer().send(JSON.stringify(spec), { done }))) as StreamsResult
